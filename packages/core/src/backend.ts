@@ -1,0 +1,87 @@
+import type { Tensor } from './tensor.js';
+
+/**
+ * The contract a backend package fulfils. A backend module's default export (or its named
+ * export `backend`) is an object of type `Backend`; the server imports it from a path given to
+ * `AI.CONFIG LOADBACKEND <name> <path>` or `--loadbackend <name> <path>`.
+ */
+export const BACKEND_INTERFACE_VERSION = 1;
+
+/** The identifiers the specification allows a backend to be loaded under. */
+export const BACKEND_NAMES = ['TF', 'TORCH', 'ONNX'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+/** A device as parsed from `CPU`, `GPU` or `GPU:n`. `GPU` means `GPU:0`. */
+export interface Device {
+  readonly kind: 'CPU' | 'GPU';
+  readonly index: number;
+}
+
+/** Settings the server passes to `init`, taken from its own configuration. */
+export interface BackendConfig {
+  /** Threads one operator may use (0: the backend's default). */
+  readonly intraOpThreads: number;
+  /** Threads running independent operators at once (0: the backend's default). */
+  readonly interOpThreads: number;
+}
+
+export interface ModelOptions {
+  readonly device: Device;
+  /** Input node names, given with `INPUTS` (TF only; empty for other backends). */
+  readonly inputs: readonly string[];
+  /** Output node names, given with `OUTPUTS` (TF only; empty for other backends). */
+  readonly outputs: readonly string[];
+}
+
+export interface ScriptOptions {
+  readonly device: Device;
+}
+
+/** A loaded model. `run` must do its work off the JS thread. */
+export interface ModelHandle {
+  /** Input names in the order `run` binds tensors to them, when the backend knows them. */
+  readonly inputNames?: readonly string[];
+  /** Output names in the order `run` returns tensors, when the backend knows them. */
+  readonly outputNames?: readonly string[];
+  /**
+   * Runs the model on `inputs` (bound to the model's inputs in order) and returns exactly
+   * `outputCount` tensors. A rejection's message is sent to the client after `ERR`.
+   */
+  run(inputs: readonly Tensor[], outputCount: number): Promise<Tensor[]>;
+  /** Releases the model's resources; called once, after its last run has settled. */
+  release(): void | Promise<void>;
+}
+
+/** A compiled script. `run` must do its work off the JS thread. */
+export interface ScriptHandle {
+  /** Names of the functions the script defines, when the backend knows them. */
+  readonly functionNames?: readonly string[];
+  run(fn: string, inputs: readonly Tensor[], outputCount: number): Promise<Tensor[]>;
+  release(): void | Promise<void>;
+}
+
+export interface Backend {
+  /** The identifier this backend serves: `TF`, `TORCH` or `ONNX`. */
+  readonly name: BackendName;
+  /** Must equal `BACKEND_INTERFACE_VERSION` of the core it was written for. */
+  readonly interfaceVersion: number;
+  /** The version of the underlying library, reported by `INFO`. */
+  readonly version: string;
+  /** Called once before the first model is loaded. */
+  init?(config: BackendConfig): void | Promise<void>;
+  /**
+   * The devices this backend can run on now, as `CPU` and `GPU:n` strings. A request for a
+   * device not listed is refused with `unavailableReason` (or a generic message).
+   */
+  devices(): readonly string[];
+  /** Why GPU devices are missing (e.g. "built without CUDA"), for the client's error. */
+  readonly unavailableReason?: string;
+  /** Loads a model from the bytes given to `AI.MODELSET`; rejects with the library's reason. */
+  loadModel(blob: Buffer, options: ModelOptions): Promise<ModelHandle>;
+  /** Compiles script source (`AI.SCRIPTSET`); only backends that run scripts define it. */
+  compileScript?(source: string, options: ScriptOptions): Promise<ScriptHandle>;
+}
+
+export function formatDevice(device: Device): string {
+  return device.kind === 'CPU' ? 'CPU' : `GPU:${device.index}`;
+}

@@ -1,0 +1,329 @@
+import { performance } from 'node:perf_hooks';
+import { type Backend, type BackendConfig, type BackendName, type Device, formatDevice } from './backend.js';
+import { BackendRegistry, type LoadedBackend } from './backend-loader.js';
+import { parseDevice } from './device.js';
+import { AIError, oneLine, toAIError } from './errors.js';
+import { type Key, Keyspace, Lease, type ScanResult, type StoredValue, TYPE_NAMES, type ValueKind, keyString } from './keyspace.js';
+import { RunQueues } from './run-queue.js';
+import { RunStats } from './stats.js';
+import { DEFAULT_MAX_TENSOR_BYTES, Tensor } from './tensor.js';
+
+export interface EngineOptions {
+  /** Concurrent runs per device queue (the reference's threads per queue). Default 1. */
+  readonly threadsPerQueue?: number;
+  readonly intraOpThreads?: number;
+  readonly interOpThreads?: number;
+  /** Largest tensor accepted, in bytes. Default 512 MiB. */
+  readonly maxTensorBytes?: number;
+  /** Directory relative backend paths are resolved against. Default: process.cwd(). */
+  readonly cwd?: string;
+}
+
+export interface ModelSetArgs {
+  readonly backend: BackendName;
+  /** `CPU`, `GPU` or `GPU:n`. */
+  readonly device: string;
+  readonly inputs?: readonly string[];
+  readonly outputs?: readonly string[];
+  readonly blob: Buffer;
+}
+
+export interface ModelInfo {
+  readonly backend: BackendName;
+  readonly device: string;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  readonly blob: Buffer;
+}
+
+export interface ScriptInfo {
+  readonly device: string;
+  readonly source: string;
+}
+
+export interface RunInfo {
+  readonly key: string;
+  readonly type: 'MODEL' | 'SCRIPT';
+  readonly backend: BackendName;
+  readonly device: string;
+  readonly durationUs: number;
+  readonly samples: number;
+  readonly calls: number;
+  readonly errors: number;
+}
+
+/**
+ * The engine: a keyspace of tensors, models and scripts, the loaded backends, and per-device
+ * run queues. Usable in-process without any server; every failure is an `AIError`.
+ */
+export class Engine {
+  readonly keyspace = new Keyspace();
+  readonly backends: BackendRegistry;
+  readonly queues: RunQueues;
+  readonly maxTensorBytes: number;
+  private readonly cwd: string | undefined;
+
+  constructor(options: EngineOptions = {}) {
+    const config: BackendConfig = {
+      intraOpThreads: options.intraOpThreads ?? 0,
+      interOpThreads: options.interOpThreads ?? 0,
+    };
+    this.backends = new BackendRegistry(config);
+    this.queues = new RunQueues(Math.max(1, options.threadsPerQueue ?? 1));
+    this.maxTensorBytes = options.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
+    this.cwd = options.cwd;
+  }
+
+  // ---- backends -------------------------------------------------------------------------
+
+  loadBackend(name: BackendName, path: string): Promise<LoadedBackend> {
+    return this.backends.load(name, path, this.cwd);
+  }
+
+  registerBackend(backend: Backend): Promise<LoadedBackend> {
+    return this.backends.register(backend);
+  }
+
+  // ---- generic keyspace operations -------------------------------------------------------
+
+  exists(key: Key): boolean {
+    return this.keyspace.has(keyString(key));
+  }
+
+  delete(key: Key): boolean {
+    return this.keyspace.delete(keyString(key));
+  }
+
+  /** `none`, or the module-style type name (`AI_TENSOR`, `AI__MODEL`, `AI_SCRIPT`). */
+  type(key: Key): string {
+    const v = this.keyspace.get(keyString(key));
+    return v ? TYPE_NAMES[v.kind] : 'none';
+  }
+
+  keys(pattern?: Key): string[] {
+    return this.keyspace.keys(pattern === undefined ? undefined : keyString(pattern));
+  }
+
+  scan(cursor: number, options: { count?: number; match?: Key; type?: ValueKind } = {}): ScanResult {
+    const match = options.match === undefined ? undefined : keyString(options.match);
+    return this.keyspace.scan(cursor, Math.max(1, options.count ?? 10), match, options.type);
+  }
+
+  get dbsize(): number {
+    return this.keyspace.size;
+  }
+
+  flush(): void {
+    this.keyspace.flush();
+  }
+
+  // ---- tensors ---------------------------------------------------------------------------
+
+  tensorSet(key: Key, tensor: Tensor): void {
+    if (tensor.byteLength > this.maxTensorBytes) {
+      throw new AIError(`tensor of ${tensor.byteLength} bytes exceeds the limit of ${this.maxTensorBytes} bytes`);
+    }
+    this.keyspace.set(keyString(key), { kind: 'tensor', tensor });
+  }
+
+  tensorGet(key: Key): Tensor {
+    return this.keyspace.getTyped(keyString(key), 'tensor', 'tensor').tensor;
+  }
+
+  // ---- models ----------------------------------------------------------------------------
+
+  async modelSet(key: Key, args: ModelSetArgs): Promise<void> {
+    const k = keyString(key);
+    const device = parseDevice(args.device);
+    const inputs = args.inputs ?? [];
+    const outputs = args.outputs ?? [];
+    if (args.backend !== 'TF' && (inputs.length > 0 || outputs.length > 0)) {
+      throw new AIError(`INPUTS and OUTPUTS are only for TF models, not ${args.backend}`);
+    }
+    const backend = this.backends.get(args.backend);
+    this.checkDevice(backend, device);
+    if (args.blob.length === 0) throw new AIError('model blob is empty');
+    let handle;
+    try {
+      handle = await backend.loadModel(args.blob, { device, inputs, outputs });
+    } catch (err) {
+      throw toAIError(err, `could not load ${args.backend} model`);
+    }
+    this.keyspace.set(k, {
+      kind: 'model',
+      backend: args.backend,
+      device: args.device.toUpperCase(),
+      inputs: [...inputs],
+      outputs: [...outputs],
+      blob: args.blob,
+      handle,
+      stats: new RunStats(),
+      lease: new Lease(() => handle.release()),
+    });
+  }
+
+  modelGet(key: Key): ModelInfo {
+    const m = this.keyspace.getTyped(keyString(key), 'model', 'model');
+    return { backend: m.backend, device: m.device, inputs: m.inputs, outputs: m.outputs, blob: m.blob };
+  }
+
+  modelDel(key: Key): void {
+    const k = keyString(key);
+    this.keyspace.getTyped(k, 'model', 'model');
+    this.keyspace.delete(k);
+  }
+
+  /**
+   * Runs a model on the tensors at `inputKeys` and stores its outputs at `outputKeys`. The run
+   * waits in the device's queue; other work on the event loop goes on meanwhile. Nothing is
+   * stored unless every output is produced.
+   */
+  async modelRun(key: Key, inputKeys: readonly Key[], outputKeys: readonly Key[]): Promise<void> {
+    const model = this.keyspace.getTyped(keyString(key), 'model', 'model');
+    if (outputKeys.length === 0) throw new AIError('OUTPUTS needs at least one key');
+    const inputs = inputKeys.map((k) => this.inputTensor(k));
+    const expectedIn = model.handle.inputNames?.length ?? (model.inputs.length || undefined);
+    if (expectedIn !== undefined && inputs.length !== expectedIn) {
+      throw new AIError(`model expects ${expectedIn} inputs, got ${inputs.length}`);
+    }
+    const expectedOut = model.handle.outputNames?.length ?? (model.outputs.length || undefined);
+    if (expectedOut !== undefined && outputKeys.length !== expectedOut) {
+      throw new AIError(`model has ${expectedOut} outputs, got ${outputKeys.length} OUTPUTS keys`);
+    }
+    const samples = inputs[0]?.shape[0] ?? 0;
+    const outputs = await this.execute(model.device, model.stats, model.lease, samples, () =>
+      model.handle.run(inputs, outputKeys.length),
+    );
+    this.storeOutputs(outputKeys, outputs);
+  }
+
+  // ---- scripts ---------------------------------------------------------------------------
+
+  async scriptSet(key: Key, device: string, source: string): Promise<void> {
+    const k = keyString(key);
+    const dev = parseDevice(device);
+    const backend = this.backends.get('TORCH');
+    if (!backend.compileScript) throw new AIError('the loaded TORCH backend does not support scripts');
+    this.checkDevice(backend, dev);
+    let handle;
+    try {
+      handle = await backend.compileScript(source, { device: dev });
+    } catch (err) {
+      throw toAIError(err, 'could not compile script');
+    }
+    this.keyspace.set(k, {
+      kind: 'script',
+      device: device.toUpperCase(),
+      source,
+      handle,
+      stats: new RunStats(),
+      lease: new Lease(() => handle.release()),
+    });
+  }
+
+  scriptGet(key: Key): ScriptInfo {
+    const s = this.keyspace.getTyped(keyString(key), 'script', 'script');
+    return { device: s.device, source: s.source };
+  }
+
+  scriptDel(key: Key): void {
+    const k = keyString(key);
+    this.keyspace.getTyped(k, 'script', 'script');
+    this.keyspace.delete(k);
+  }
+
+  async scriptRun(key: Key, fn: string, inputKeys: readonly Key[], outputKeys: readonly Key[]): Promise<void> {
+    const script = this.keyspace.getTyped(keyString(key), 'script', 'script');
+    if (outputKeys.length === 0) throw new AIError('OUTPUTS needs at least one key');
+    const names = script.handle.functionNames;
+    if (names && !names.includes(fn)) throw new AIError(`function '${fn}' is not defined in the script`);
+    const inputs = inputKeys.map((k) => this.inputTensor(k));
+    const outputs = await this.execute(script.device, script.stats, script.lease, -1, () =>
+      script.handle.run(fn, inputs, outputKeys.length),
+    );
+    this.storeOutputs(outputKeys, outputs);
+  }
+
+  // ---- statistics ------------------------------------------------------------------------
+
+  info(key: Key): RunInfo {
+    const k = keyString(key);
+    const v = this.keyspace.get(k);
+    if (!v || v.kind === 'tensor') throw new AIError('cannot find run info for key');
+    const s = v.stats;
+    return {
+      key: k,
+      type: v.kind === 'model' ? 'MODEL' : 'SCRIPT',
+      backend: v.kind === 'model' ? v.backend : 'TORCH',
+      device: v.device,
+      durationUs: s.durationUs,
+      samples: v.kind === 'model' ? s.samples : -1,
+      calls: s.calls,
+      errors: s.errors,
+    };
+  }
+
+  resetStat(key: Key): void {
+    const v = this.keyspace.get(keyString(key));
+    if (!v || v.kind === 'tensor') throw new AIError('cannot find run info for key');
+    v.stats.reset();
+  }
+
+  // ---- internals -------------------------------------------------------------------------
+
+  private checkDevice(backend: Backend, device: Device): void {
+    const name = formatDevice(device);
+    const available = backend.devices();
+    if (available.includes(name)) return;
+    const why = device.kind === 'GPU' && backend.unavailableReason ? ` (${oneLine(backend.unavailableReason)})` : '';
+    throw new AIError(`device ${name} is not available to backend ${backend.name}${why}; available: ${available.join(', ') || 'none'}`);
+  }
+
+  private inputTensor(key: Key): Tensor {
+    const v: StoredValue | undefined = this.keyspace.get(keyString(key));
+    if (!v) throw new AIError(`input key '${String(key)}' is empty or does not exist`);
+    if (v.kind !== 'tensor') throw new AIError(`input key '${String(key)}' does not hold a tensor`, 'WRONGTYPE');
+    return v.tensor;
+  }
+
+  private async execute(
+    device: string,
+    stats: RunStats,
+    lease: Lease,
+    samples: number,
+    job: () => Promise<Tensor[]>,
+  ): Promise<Tensor[]> {
+    lease.acquire();
+    try {
+      return await this.queues.for(normaliseDevice(device)).run(async () => {
+        const t0 = performance.now();
+        let failed = true;
+        try {
+          const out = await job();
+          failed = false;
+          return out;
+        } catch (err) {
+          throw toAIError(err);
+        } finally {
+          stats.record((performance.now() - t0) * 1000, failed ? 0 : Math.max(0, samples), failed);
+        }
+      });
+    } finally {
+      lease.settle();
+    }
+  }
+
+  private storeOutputs(keys: readonly Key[], outputs: readonly Tensor[]): void {
+    if (outputs.length !== keys.length) {
+      throw new AIError(`run produced ${outputs.length} outputs, ${keys.length} OUTPUTS keys were given`);
+    }
+    for (const t of outputs) {
+      if (t.byteLength > this.maxTensorBytes) throw new AIError(`output tensor of ${t.byteLength} bytes exceeds the limit`);
+    }
+    keys.forEach((k, i) => this.keyspace.set(keyString(k), { kind: 'tensor', tensor: outputs[i]! }));
+  }
+}
+
+function normaliseDevice(device: string): string {
+  return formatDevice(parseDevice(device));
+}

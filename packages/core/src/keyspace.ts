@@ -1,0 +1,206 @@
+import type { BackendName, ModelHandle, ScriptHandle } from './backend.js';
+import { AIError, wrongType } from './errors.js';
+import { globMatch } from './glob.js';
+import { RunStats } from './stats.js';
+import type { Tensor } from './tensor.js';
+
+/**
+ * A key as callers give it: a Buffer holds raw bytes (what arrives on the wire), a string is
+ * UTF-8 text. Internally keys are latin1 strings, one char per byte, so both map to the same
+ * entry and binary keys stay exact.
+ */
+export type Key = Buffer | string;
+
+export function keyString(key: Key): string {
+  if (typeof key !== 'string') return key.toString('latin1');
+  // eslint-disable-next-line no-control-regex
+  return /^[\x00-\x7f]*$/.test(key) ? key : Buffer.from(key, 'utf8').toString('latin1');
+}
+
+export function keyBuffer(key: string): Buffer {
+  return Buffer.from(key, 'latin1');
+}
+
+export interface StoredModel {
+  readonly kind: 'model';
+  readonly backend: BackendName;
+  readonly device: string;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  readonly blob: Buffer;
+  readonly handle: ModelHandle;
+  readonly stats: RunStats;
+  readonly lease: Lease;
+}
+
+export interface StoredScript {
+  readonly kind: 'script';
+  readonly device: string;
+  readonly source: string;
+  readonly handle: ScriptHandle;
+  readonly stats: RunStats;
+  readonly lease: Lease;
+}
+
+export interface StoredTensor {
+  readonly kind: 'tensor';
+  readonly tensor: Tensor;
+}
+
+export type StoredValue = StoredTensor | StoredModel | StoredScript;
+export type ValueKind = StoredValue['kind'];
+
+/** Module-style type names TYPE reports, as the reference did. */
+export const TYPE_NAMES: Record<ValueKind, string> = {
+  tensor: 'AI_TENSOR',
+  model: 'AI__MODEL',
+  script: 'AI_SCRIPT',
+};
+
+/**
+ * Keeps a backend handle alive while runs use it: the handle is released once it has been
+ * removed from the keyspace and its last run has settled.
+ */
+export class Lease {
+  private runs = 0;
+  private dropped = false;
+
+  constructor(private readonly release: () => void | Promise<void>) {}
+
+  acquire(): void {
+    this.runs++;
+  }
+
+  settle(): void {
+    this.runs--;
+    this.maybeRelease();
+  }
+
+  drop(): void {
+    if (this.dropped) return;
+    this.dropped = true;
+    this.maybeRelease();
+  }
+
+  private maybeRelease(): void {
+    if (this.dropped && this.runs === 0) {
+      this.runs = -1;
+      Promise.resolve()
+        .then(this.release)
+        .catch(() => undefined);
+    }
+  }
+}
+
+interface Entry {
+  /** Insertion sequence: SCAN cursors are built on it. */
+  readonly seq: number;
+  readonly value: StoredValue;
+}
+
+export interface ScanResult {
+  readonly cursor: number;
+  readonly keys: string[];
+}
+
+/** The keyspace: typed values under binary-safe keys. Keys here are latin1 strings. */
+export class Keyspace {
+  private readonly entries = new Map<string, Entry>();
+  private nextSeq = 1;
+  private bytes = 0;
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Bytes held by tensor data, model blobs and script sources. */
+  get memoryUsage(): number {
+    return this.bytes;
+  }
+
+  get(key: string): StoredValue | undefined {
+    return this.entries.get(key)?.value;
+  }
+
+  getTyped<K extends ValueKind>(key: string, kind: K, what = kindLabel(kind)): Extract<StoredValue, { kind: K }> {
+    const v = this.entries.get(key)?.value;
+    if (!v) throw new AIError(`${what} key is empty or does not exist`);
+    if (v.kind !== kind) throw wrongType();
+    return v as Extract<StoredValue, { kind: K }>;
+  }
+
+  set(key: string, value: StoredValue): void {
+    const old = this.entries.get(key);
+    if (old) this.forget(old.value);
+    // Overwriting keeps the key's place in iteration order, and so its SCAN position.
+    this.entries.set(key, { seq: old ? old.seq : this.nextSeq++, value });
+    this.bytes += sizeOf(value);
+  }
+
+  delete(key: string): boolean {
+    const old = this.entries.get(key);
+    if (!old) return false;
+    this.entries.delete(key);
+    this.forget(old.value);
+    return true;
+  }
+
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  flush(): void {
+    for (const e of this.entries.values()) this.forget(e.value);
+    this.entries.clear();
+  }
+
+  keys(pattern?: string): string[] {
+    const out: string[] = [];
+    for (const k of this.entries.keys()) if (pattern === undefined || pattern === '*' || globMatch(pattern, k)) out.push(k);
+    return out;
+  }
+
+  /**
+   * Walks keys in insertion order from `cursor`, visiting about `count` entries. Every key
+   * present for the whole scan is returned at least once, as Redis's SCAN guarantees.
+   */
+  scan(cursor: number, count: number, pattern?: string, kind?: ValueKind): ScanResult {
+    const keys: string[] = [];
+    let visited = 0;
+    for (const [k, e] of this.entries) {
+      if (e.seq < cursor) continue;
+      if (visited >= count) return { cursor: e.seq, keys };
+      visited++;
+      if (kind && e.value.kind !== kind) continue;
+      if (pattern !== undefined && pattern !== '*' && !globMatch(pattern, k)) continue;
+      keys.push(k);
+    }
+    return { cursor: 0, keys };
+  }
+
+  counts(): Record<ValueKind, number> {
+    const c: Record<ValueKind, number> = { tensor: 0, model: 0, script: 0 };
+    for (const e of this.entries.values()) c[e.value.kind]++;
+    return c;
+  }
+
+  private forget(value: StoredValue): void {
+    this.bytes -= sizeOf(value);
+    if (value.kind !== 'tensor') value.lease.drop();
+  }
+}
+
+function sizeOf(v: StoredValue): number {
+  switch (v.kind) {
+    case 'tensor':
+      return v.tensor.memoryUsage;
+    case 'model':
+      return v.blob.length;
+    case 'script':
+      return Buffer.byteLength(v.source);
+  }
+}
+
+function kindLabel(kind: ValueKind): string {
+  return kind;
+}
