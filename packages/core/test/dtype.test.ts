@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DTYPES, dtypeSize, formatDouble, parseDType, parseValue } from '../src/dtype.js';
+import { AIError } from '../src/errors.js';
+
+test('dtype words parse case-insensitively and unknown ones are refused', () => {
+  assert.equal(parseDType('float'), 'FLOAT');
+  assert.equal(parseDType('Uint16'), 'UINT16');
+  assert.throws(() => parseDType('FLOAT16'), (e: unknown) => e instanceof AIError && /invalid data type/.test(e.message));
+  assert.deepEqual(
+    DTYPES.map((d) => dtypeSize(d)),
+    [4, 8, 1, 2, 4, 8, 1, 2, 1, 0],
+  );
+});
+
+test('integer VALUES are range-checked per dtype, never wrapped', () => {
+  assert.equal(parseValue('INT8', '127'), 127);
+  assert.equal(parseValue('INT8', '-128'), -128);
+  assert.throws(() => parseValue('INT8', '300'), /out of range for INT8/);
+  assert.throws(() => parseValue('INT8', '-129'), /out of range/);
+  assert.throws(() => parseValue('UINT8', '-1'), /out of range for UINT8/);
+  assert.throws(() => parseValue('UINT16', '65536'), /out of range/);
+  assert.throws(() => parseValue('INT16', '32768'), /out of range/);
+  assert.throws(() => parseValue('INT32', '2147483648'), /out of range/);
+  assert.equal(parseValue('INT64', '9223372036854775807'), 9223372036854775807n);
+  assert.throws(() => parseValue('INT64', '9223372036854775808'), /out of range for INT64/);
+  assert.throws(() => parseValue('INT32', '1.5'), /not an integer/);
+  assert.throws(() => parseValue('INT32', 'abc'), /not an integer/);
+  assert.equal(parseValue('BOOL', '1'), 1);
+  assert.throws(() => parseValue('BOOL', '2'), /out of range for BOOL/);
+});
+
+test('float VALUES accept decimal, exponent and inf/nan words', () => {
+  assert.equal(parseValue('FLOAT', '1.5'), 1.5);
+  assert.equal(parseValue('DOUBLE', '-2e3'), -2000);
+  assert.equal(parseValue('DOUBLE', '.5'), 0.5);
+  assert.equal(parseValue('FLOAT', 'inf'), Infinity);
+  assert.equal(parseValue('FLOAT', '-inf'), -Infinity);
+  assert.ok(Number.isNaN(parseValue('DOUBLE', 'nan') as number));
+  assert.throws(() => parseValue('FLOAT', '1e39'), /out of range for FLOAT/);
+  assert.throws(() => parseValue('DOUBLE', '1e400'), /out of range/);
+  assert.throws(() => parseValue('FLOAT', '1.2.3'), /not a number/);
+  assert.throws(() => parseValue('FLOAT', ''), /not a number/);
+});
+
+test('STRING values refuse NUL', () => {
+  assert.equal(parseValue('STRING', 'héllo'), 'héllo');
+  assert.throws(() => parseValue('STRING', 'a\0b'), /NUL/);
+});
+
+test('doubles are formatted like %.17g', () => {
+  assert.equal(formatDouble(1), '1');
+  assert.equal(formatDouble(-2.5), '-2.5');
+  assert.equal(formatDouble(0.1), '0.10000000000000001');
+  assert.equal(formatDouble(Math.fround(0.1)), '0.10000000149011612');
+  assert.equal(formatDouble(1e20), '1e+20');
+  assert.equal(formatDouble(1.5e-7), '1.4999999999999999e-07');
+  assert.equal(formatDouble(123456789), '123456789');
+  assert.equal(formatDouble(Infinity), 'inf');
+  assert.equal(formatDouble(-Infinity), '-inf');
+  assert.equal(formatDouble(Number.NaN), 'nan');
+  assert.equal(formatDouble(0), '0');
+  for (const x of [Math.PI, -1e-300, 6.02214076e23, 1 / 3]) assert.equal(Number(formatDouble(x)), x);
+});

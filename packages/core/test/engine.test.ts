@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { setImmediate as tick } from 'node:timers/promises';
+import { test } from 'node:test';
+import { BACKEND_INTERFACE_VERSION, type Backend, type ModelHandle } from '../src/backend.js';
+import { Engine } from '../src/engine.js';
+import { AIError } from '../src/errors.js';
+import { Tensor } from '../src/tensor.js';
+
+/** A backend whose "model" blob names an elementwise op on FLOAT tensors. */
+function arithmeticBackend(log: string[] = []): Backend {
+  return {
+    name: 'ONNX',
+    interfaceVersion: BACKEND_INTERFACE_VERSION,
+    version: 'arith-1',
+    devices: () => ['CPU'],
+    unavailableReason: 'no GPU here',
+    async loadModel(blob): Promise<ModelHandle> {
+      const op = blob.toString();
+      if (op !== 'add' && op !== 'mul') throw new Error(`unknown op '${op}'`);
+      return {
+        inputNames: ['a', 'b'],
+        outputNames: ['c'],
+        async run(inputs) {
+          await tick();
+          const [a, b] = inputs.map((t) => t.values() as number[]) as [number[], number[]];
+          if (a.length !== b.length) throw new Error('shape mismatch');
+          const c = a.map((x, i) => (op === 'add' ? x + b[i]! : x * b[i]!));
+          return [Tensor.fromArray('FLOAT', inputs[0]!.shape, c)];
+        },
+        release() {
+          log.push(`release ${op}`);
+        },
+      };
+    },
+  };
+}
+
+async function engineWithModel(log?: string[]): Promise<Engine> {
+  const engine = new Engine();
+  await engine.registerBackend(arithmeticBackend(log));
+  await engine.modelSet('m', { backend: 'ONNX', device: 'CPU', blob: Buffer.from('add') });
+  engine.tensorSet('a', Tensor.fromValues('FLOAT', [2], ['1', '2']));
+  engine.tensorSet('b', Tensor.fromValues('FLOAT', [2], ['10', '20']));
+  return engine;
+}
+
+test('tensors: set, get, type, exists, delete; string and Buffer keys meet', () => {
+  const engine = new Engine();
+  engine.tensorSet('ключ', Tensor.zeros('INT8', [1]));
+  assert.equal(engine.type(Buffer.from('ключ')), 'AI_TENSOR');
+  assert.ok(engine.exists(Buffer.from('ключ')));
+  assert.equal(engine.type('nope'), 'none');
+  assert.throws(() => engine.tensorGet('nope'), /tensor key is empty/);
+  assert.ok(engine.delete('ключ'));
+  assert.equal(engine.dbsize, 0);
+});
+
+test('model run stores outputs, counts statistics, and resets them', async () => {
+  const engine = await engineWithModel();
+  await engine.modelRun('m', ['a', 'b'], ['c']);
+  assert.deepEqual(engine.tensorGet('c').values(), [11, 22]);
+  const info = engine.info('m');
+  assert.equal(info.type, 'MODEL');
+  assert.equal(info.calls, 1);
+  assert.equal(info.samples, 2);
+  assert.equal(info.errors, 0);
+  assert.ok(info.durationUs >= 0);
+  engine.resetStat('m');
+  assert.equal(engine.info('m').calls, 0);
+  assert.equal(engine.type('m'), 'AI__MODEL');
+});
+
+test('run errors: missing input, wrong type, counts; failures after submission are counted', async () => {
+  const engine = await engineWithModel();
+  await assert.rejects(engine.modelRun('m', ['a', 'zz'], ['c']), /input key 'zz' is empty/);
+  await assert.rejects(engine.modelRun('m', ['a', 'm'], ['c']), (e: unknown) => e instanceof AIError && e.code === 'WRONGTYPE');
+  await assert.rejects(engine.modelRun('m', ['a'], ['c']), /expects 2 inputs, got 1/);
+  await assert.rejects(engine.modelRun('m', ['a', 'b'], ['c', 'd']), /has 1 outputs/);
+  assert.equal(engine.info('m').errors, 0, 'parse-time errors are not run errors');
+  engine.tensorSet('short', Tensor.fromValues('FLOAT', [1], ['1']));
+  await assert.rejects(engine.modelRun('m', ['a', 'short'], ['c']), /shape mismatch/);
+  assert.equal(engine.info('m').errors, 1);
+  assert.equal(engine.exists('c'), false, 'no partial outputs');
+});
+
+test('model set: unloaded backend, TF-only INPUTS, devices, bad blobs', async () => {
+  const engine = await engineWithModel();
+  await assert.rejects(engine.modelSet('x', { backend: 'TORCH', device: 'CPU', blob: Buffer.from('add') }), /backend TORCH is not loaded/);
+  await assert.rejects(
+    engine.modelSet('x', { backend: 'ONNX', device: 'CPU', inputs: ['a'], blob: Buffer.from('add') }),
+    /only for TF models/,
+  );
+  await assert.rejects(engine.modelSet('x', { backend: 'ONNX', device: 'GPU:1', blob: Buffer.from('add') }), /device GPU:1 is not available to backend ONNX \(no GPU here\)/);
+  await assert.rejects(engine.modelSet('x', { backend: 'ONNX', device: 'TPU', blob: Buffer.from('add') }), /invalid device/);
+  await assert.rejects(engine.modelSet('x', { backend: 'ONNX', device: 'CPU', blob: Buffer.from('sub') }), /could not load ONNX model: unknown op 'sub'/);
+  assert.equal(engine.exists('x'), false);
+});
+
+test('replacing or deleting a model releases its handle after in-flight runs settle', async () => {
+  const log: string[] = [];
+  const engine = await engineWithModel(log);
+  const running = engine.modelRun('m', ['a', 'b'], ['c']);
+  await engine.modelSet('m', { backend: 'ONNX', device: 'CPU', blob: Buffer.from('mul') });
+  assert.deepEqual(log, [], 'old handle kept while its run is in flight');
+  await running;
+  await tick();
+  assert.deepEqual(log, ['release add']);
+  await engine.modelRun('m', ['a', 'b'], ['c']);
+  assert.deepEqual(engine.tensorGet('c').values(), [10, 40]);
+  engine.modelDel('m');
+  await tick();
+  assert.deepEqual(log, ['release add', 'release mul']);
+  assert.throws(() => engine.modelDel('m'), /model key is empty/);
+});
+
+test('runs on one device queue go one at a time, in order', async () => {
+  const engine = await engineWithModel();
+  const order: string[] = [];
+  const runs = ['x', 'y', 'z'].map((k) => engine.modelRun('m', ['a', 'b'], [k]).then(() => order.push(k)));
+  assert.equal(engine.queues.for('CPU').running, 1);
+  assert.equal(engine.queues.for('CPU').depth, 2);
+  await Promise.all(runs);
+  assert.deepEqual(order, ['x', 'y', 'z']);
+});
+
+test('scan visits every key once across cursors, with MATCH and TYPE', async () => {
+  const engine = await engineWithModel();
+  for (let i = 0; i < 25; i++) engine.tensorSet(`t${i}`, Tensor.zeros('UINT8', [1]));
+  const seen: string[] = [];
+  let cursor = 0;
+  do {
+    const r = engine.scan(cursor, { count: 4 });
+    seen.push(...r.keys);
+    cursor = r.cursor;
+  } while (cursor !== 0);
+  assert.equal(seen.length, 28);
+  assert.equal(new Set(seen).size, 28);
+  assert.deepEqual(engine.scan(0, { count: 100, type: 'model' }).keys, ['m']);
+  assert.deepEqual(engine.scan(0, { count: 100, match: 't1?' }).keys.sort(), ['t10', 't11', 't12', 't13', 't14', 't15', 't16', 't17', 't18', 't19']);
+});
+
+test('wrong kinds of value answer WRONGTYPE', async () => {
+  const engine = await engineWithModel();
+  assert.throws(() => engine.tensorGet('m'), (e: unknown) => e instanceof AIError && e.code === 'WRONGTYPE');
+  assert.throws(() => engine.modelGet('a'), (e: unknown) => e instanceof AIError && e.code === 'WRONGTYPE');
+  assert.throws(() => engine.scriptGet('m'), (e: unknown) => e instanceof AIError && e.code === 'WRONGTYPE');
+  assert.throws(() => engine.info('a'), /cannot find run info/);
+  await assert.rejects(engine.scriptSet('s', 'CPU', 'def f(a): return a'), /backend TORCH is not loaded/);
+});
