@@ -44,7 +44,7 @@ if (!existsSync(SERVER_BIN)) {
 }
 
 const args = [];
-if (!userArgs.includes('--port')) args.push('--port', DEFAULT_PORT);
+if (!userArgs.some((a) => a === '--port' || a.startsWith('--port='))) args.push('--port', DEFAULT_PORT);
 const namedByUser = new Set();
 userArgs.forEach((a, i) => {
   if (a === '--loadbackend' && userArgs[i + 1]) namedByUser.add(userArgs[i + 1].toUpperCase());

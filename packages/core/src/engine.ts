@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { type Backend, type BackendConfig, type BackendName, type Device, formatDevice } from './backend.js';
 import { BackendRegistry, type LoadedBackend } from './backend-loader.js';
 import { parseDevice } from './device.js';
-import { AIError, oneLine, toAIError } from './errors.js';
+import { AIError, oneLine, toAIError, wrongType } from './errors.js';
 import { type Key, Keyspace, Lease, type ScanResult, type StoredValue, TYPE_NAMES, type ValueKind, keyString } from './keyspace.js';
 import { RunQueues } from './run-queue.js';
 import { RunStats } from './stats.js';
@@ -123,7 +123,9 @@ export class Engine {
     if (tensor.byteLength > this.maxTensorBytes) {
       throw new AIError(`tensor of ${tensor.byteLength} bytes exceeds the limit of ${this.maxTensorBytes} bytes`);
     }
-    this.keyspace.set(keyString(key), { kind: 'tensor', tensor });
+    const k = keyString(key);
+    this.assertKind(k, 'tensor');
+    this.keyspace.set(k, { kind: 'tensor', tensor });
   }
 
   tensorGet(key: Key): Tensor {
@@ -134,6 +136,7 @@ export class Engine {
 
   async modelSet(key: Key, args: ModelSetArgs): Promise<void> {
     const k = keyString(key);
+    this.assertKind(k, 'model');
     const device = parseDevice(args.device);
     const inputs = args.inputs ?? [];
     const outputs = args.outputs ?? [];
@@ -148,6 +151,10 @@ export class Engine {
       handle = await backend.loadModel(args.blob, { device, inputs, outputs });
     } catch (err) {
       throw toAIError(err, `could not load ${args.backend} model`);
+    }
+    if (this.keyspace.get(k) && this.keyspace.get(k)!.kind !== 'model') {
+      await Promise.resolve().then(() => handle.release()).catch(() => undefined);
+      throw wrongType();
     }
     this.keyspace.set(k, {
       kind: 'model',
@@ -181,6 +188,7 @@ export class Engine {
   async modelRun(key: Key, inputKeys: readonly Key[], outputKeys: readonly Key[]): Promise<void> {
     const model = this.keyspace.getTyped(keyString(key), 'model', 'model');
     if (outputKeys.length === 0) throw new AIError('OUTPUTS needs at least one key');
+    for (const k of outputKeys) this.assertKind(keyString(k), 'tensor');
     const inputs = inputKeys.map((k) => this.inputTensor(k));
     const expectedIn = model.handle.inputNames?.length ?? (model.inputs.length || undefined);
     if (expectedIn !== undefined && inputs.length !== expectedIn) {
@@ -201,6 +209,7 @@ export class Engine {
 
   async scriptSet(key: Key, device: string, source: string): Promise<void> {
     const k = keyString(key);
+    this.assertKind(k, 'script');
     const dev = parseDevice(device);
     const backend = this.backends.get('TORCH');
     if (!backend.compileScript) throw new AIError('the loaded TORCH backend does not support scripts');
@@ -210,6 +219,10 @@ export class Engine {
       handle = await backend.compileScript(source, { device: dev });
     } catch (err) {
       throw toAIError(err, 'could not compile script');
+    }
+    if (this.keyspace.get(k) && this.keyspace.get(k)!.kind !== 'script') {
+      await Promise.resolve().then(() => handle.release()).catch(() => undefined);
+      throw wrongType();
     }
     this.keyspace.set(k, {
       kind: 'script',
@@ -237,6 +250,7 @@ export class Engine {
     if (outputKeys.length === 0) throw new AIError('OUTPUTS needs at least one key');
     const names = script.handle.functionNames;
     if (names && !names.includes(fn)) throw new AIError(`function '${fn}' is not defined in the script`);
+    for (const k of outputKeys) this.assertKind(keyString(k), 'tensor');
     const inputs = inputKeys.map((k) => this.inputTensor(k));
     const outputs = await this.execute(script.device, script.stats, script.lease, -1, () =>
       script.handle.run(fn, inputs, outputKeys.length),
@@ -270,6 +284,12 @@ export class Engine {
   }
 
   // ---- internals -------------------------------------------------------------------------
+
+  /** A key holding another kind of value is not overwritten: WRONGTYPE, as the reference did. */
+  private assertKind(k: string, kind: ValueKind): void {
+    const old = this.keyspace.get(k);
+    if (old && old.kind !== kind) throw wrongType();
+  }
 
   private checkDevice(backend: Backend, device: Device): void {
     const name = formatDevice(device);
@@ -305,7 +325,7 @@ export class Engine {
         } catch (err) {
           throw toAIError(err);
         } finally {
-          stats.record((performance.now() - t0) * 1000, failed ? 0 : Math.max(0, samples), failed);
+          stats.record((performance.now() - t0) * 1000, Math.max(0, samples), failed);
         }
       });
     } finally {
@@ -320,6 +340,7 @@ export class Engine {
     for (const t of outputs) {
       if (t.byteLength > this.maxTensorBytes) throw new AIError(`output tensor of ${t.byteLength} bytes exceeds the limit`);
     }
+    for (const k of keys) this.assertKind(keyString(k), 'tensor');
     keys.forEach((k, i) => this.keyspace.set(keyString(k), { kind: 'tensor', tensor: outputs[i]! }));
   }
 }

@@ -8,11 +8,15 @@ export class RunStats {
   /** Errors after the run was submitted. */
   errors = 0;
 
+  /** A failed run counts as a call and an error only, as the reference counted it. */
   record(durationUs: number, samples: number, failed: boolean): void {
     this.calls++;
+    if (failed) {
+      this.errors++;
+      return;
+    }
     this.durationUs += Math.round(durationUs);
     this.samples += samples;
-    if (failed) this.errors++;
   }
 
   reset(): void {

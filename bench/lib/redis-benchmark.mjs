@@ -1,0 +1,41 @@
+// Runs redis-benchmark (Debian's redis-tools) with a command and returns its requests per second.
+import { spawn } from 'node:child_process';
+import { openSync, closeSync } from 'node:fs';
+
+/**
+ * `lastArgFile`, when given, is fed to redis-benchmark's stdin and sent as the command's last
+ * argument (`-x`): that is how a payload larger than one argv string (128 KiB on Linux) travels.
+ */
+export function redisBenchmark({ port, clients, pipeline, requests, command, lastArgFile }) {
+  const args = ['-h', '127.0.0.1', '-p', String(port), '-c', String(clients), '-P', String(pipeline), '-n', String(requests), '-q', '--csv'];
+  if (lastArgFile) args.push('-x');
+  args.push(...command);
+  const stdinFd = lastArgFile ? openSync(lastArgFile, 'r') : 'ignore';
+  return new Promise((resolve, reject) => {
+    const child = spawn('redis-benchmark', args, { stdio: [stdinFd, 'pipe', 'pipe'] });
+    if (typeof stdinFd === 'number') closeSync(stdinFd);
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (c) => (out += c));
+    child.stderr.setEncoding('utf8').on('data', (c) => (err += c));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const rps = parseCsv(out);
+      if (code !== 0 || rps === undefined) {
+        reject(new Error(`redis-benchmark ${command[0]} failed (code ${code}):\n${out}${err}`));
+      } else {
+        resolve(rps);
+      }
+    });
+  });
+}
+
+/** The rps column of the data row: `"TITLE","rps",...` header, then `"CMD","12345.67",...`. */
+function parseCsv(text) {
+  const rows = text.trim().split('\n').filter((l) => l.startsWith('"') && !l.startsWith('"test"'));
+  const last = rows.at(-1);
+  if (!last) return undefined;
+  const cells = last.match(/"([^"]*)"/g)?.map((c) => c.slice(1, -1));
+  const rps = Number(cells?.[1]);
+  return Number.isFinite(rps) && rps > 0 ? rps : undefined;
+}

@@ -1,0 +1,4 @@
+import { backend } from './onnx-backend.js';
+
+export { backend };
+export default backend;

@@ -1,0 +1,13 @@
+import type { BackendConfig, Device } from '@modelkv/core';
+import type { SessionSettings } from './wire.js';
+
+/** onnxruntime session options for a model placed on `device`, under the server's thread settings. */
+export function sessionSettings(device: Device, config: BackendConfig): SessionSettings {
+  const { intraOpThreads, interOpThreads } = config;
+  return {
+    executionProviders: device.kind === 'GPU' ? [{ name: 'cuda', deviceId: device.index }] : ['cpu'],
+    ...(intraOpThreads > 0 ? { intraOpNumThreads: intraOpThreads } : {}),
+    // Inter-op threads only take effect when independent nodes may run in parallel.
+    ...(interOpThreads > 0 ? { interOpNumThreads: interOpThreads, executionMode: 'parallel' as const } : {}),
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * A worker thread that owns one onnxruntime session. onnxruntime-node's `run` and session
+ * creation are synchronous native calls on the calling thread, so they happen here, never on
+ * the server's JS thread.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import ort from 'onnxruntime-node';
+import { coreDType, typedView } from './ort-types.js';
+import type { WireTensor, WorkerReply, WorkerRequest, WorkerStart } from './wire.js';
+
+const port = parentPort;
+if (!port) throw new Error('session-worker.js must run in a worker thread');
+
+const start = workerData as WorkerStart;
+ort.env.logLevel = 'fatal';
+
+function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
+  port!.postMessage(message, transfer);
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function toOrt(wire: WireTensor): ort.Tensor {
+  if (wire.type === 'string') return new ort.Tensor('string', wire.data as string[], wire.dims);
+  const bytes = wire.data as ArrayBuffer;
+  return new ort.Tensor(wire.type, typedView(wire.type, bytes, 0, bytes.byteLength), wire.dims);
+}
+
+function fromOrt(name: string, value: ort.Tensor, transfer: ArrayBuffer[]): WireTensor {
+  if (coreDType(value.type) === undefined) {
+    throw new Error(`model output '${name}' has type ${value.type}, which modelkv tensors cannot hold`);
+  }
+  const dims = [...value.dims];
+  if (value.type === 'string') return { type: 'string', dims, data: value.data as string[] };
+  const view = value.data as ArrayBufferView;
+  let bytes = view.buffer as ArrayBuffer;
+  if (view.byteOffset !== 0 || view.byteLength !== bytes.byteLength || transfer.includes(bytes)) {
+    bytes = bytes.slice(view.byteOffset, view.byteOffset + view.byteLength);
+  }
+  transfer.push(bytes);
+  return { type: value.type as WireTensor['type'], dims, data: bytes };
+}
+
+async function run(session: ort.InferenceSession, id: number, inputs: readonly WireTensor[]): Promise<void> {
+  try {
+    if (inputs.length !== session.inputNames.length) {
+      throw new Error(`model expects ${session.inputNames.length} inputs, got ${inputs.length}`);
+    }
+    const feeds: Record<string, ort.Tensor> = {};
+    session.inputNames.forEach((name, i) => {
+      feeds[name] = toOrt(inputs[i]!);
+    });
+    const results = await session.run(feeds);
+    const transfer: ArrayBuffer[] = [];
+    const outputs = session.outputNames.map((name) => fromOrt(name, results[name] as ort.Tensor, transfer));
+    reply({ kind: 'ran', id, outputs }, transfer);
+  } catch (err) {
+    reply({ kind: 'run-failed', id, message: errorText(err) });
+  }
+}
+
+async function serve(): Promise<void> {
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(new Uint8Array(start.blob), {
+      ...start.settings,
+      executionProviders: [...start.settings.executionProviders],
+      logSeverityLevel: 4,
+    });
+  } catch (err) {
+    reply({ kind: 'load-failed', message: errorText(err) });
+    // Closing the port leaves the thread nothing to wait for, so it ends once the reply is out.
+    port!.close();
+    return;
+  }
+  reply({ kind: 'loaded', inputNames: session.inputNames, outputNames: session.outputNames });
+  // Runs are chained so that a release waits for the runs posted before it.
+  let queue = Promise.resolve();
+  port!.on('message', (request: WorkerRequest) => {
+    if (request.kind === 'run') {
+      queue = queue.then(() => run(session, request.id, request.inputs));
+    } else {
+      queue = queue.then(() => session.release()).finally(() => port!.close());
+    }
+  });
+}
+
+await serve();

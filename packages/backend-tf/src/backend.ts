@@ -1,0 +1,77 @@
+import {
+  AIError,
+  BACKEND_INTERFACE_VERSION,
+  type Backend,
+  type BackendConfig,
+  type ModelHandle,
+  type ModelOptions,
+  formatDevice,
+} from '@modelkv/core';
+import { type NativeAddon, loadAddon } from './addon.js';
+import { encodeConfigProto } from './config-proto.js';
+import { modelkvDevices, placement } from './devices.js';
+import { TfModel } from './model.js';
+
+const DEFAULT_CONFIG: BackendConfig = { intraOpThreads: 0, interOpThreads: 0 };
+
+/** The TF backend: frozen GraphDefs run by libtensorflow's C API through the native addon. */
+export class TfBackend implements Backend {
+  readonly name = 'TF' as const;
+  readonly interfaceVersion = BACKEND_INTERFACE_VERSION;
+  readonly version: string;
+  private readonly addon: NativeAddon;
+  private current: SessionState | undefined;
+
+  constructor(addon: NativeAddon) {
+    this.addon = addon;
+    this.version = addon.version();
+  }
+
+  init(config: BackendConfig): void {
+    this.configure(config);
+  }
+
+  devices(): readonly string[] {
+    return this.state().available;
+  }
+
+  get unavailableReason(): string | undefined {
+    if (this.state().available.some((d) => d.startsWith('GPU'))) return undefined;
+    return `libtensorflow ${this.version} sees no GPU: it is a CPU-only build, or no CUDA device and driver are present`;
+  }
+
+  async loadModel(blob: Buffer, options: ModelOptions): Promise<ModelHandle> {
+    if (options.inputs.length === 0) throw new AIError('TF models need INPUTS: the graph node names to feed the input tensors to');
+    if (options.outputs.length === 0) throw new AIError('TF models need OUTPUTS: the graph node names to fetch the outputs from');
+    const { available, config } = this.state();
+    const device = formatDevice(options.device);
+    if (!available.includes(device)) {
+      throw new AIError(`device ${device} is not available to backend TF (${this.unavailableReason ?? `available: ${available.join(', ')}`})`);
+    }
+    const native = await this.addon.load(blob, options.inputs, options.outputs, placement(options.device), config);
+    return new TfModel(native);
+  }
+
+  private configure(settings: BackendConfig): SessionState {
+    const config = encodeConfigProto({
+      intraOpThreads: settings.intraOpThreads,
+      interOpThreads: settings.interOpThreads,
+      gpuAllowGrowth: true,
+      allowSoftPlacement: true,
+    });
+    this.current = { config, available: Object.freeze(modelkvDevices(this.addon.listDevices(config))) };
+    return this.current;
+  }
+
+  /** Used without `init` (in-process), the backend configures itself with TF's defaults. */
+  private state(): SessionState {
+    return this.current ?? this.configure(DEFAULT_CONFIG);
+  }
+}
+
+interface SessionState {
+  /** Serialized ConfigProto every session is created with. */
+  readonly config: Buffer;
+  /** modelkv device names libtensorflow sees with that config. */
+  readonly available: readonly string[];
+}

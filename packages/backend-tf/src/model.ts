@@ -1,0 +1,34 @@
+import { AIError, type ModelHandle, Tensor } from '@modelkv/core';
+import type { NativeModel } from './addon.js';
+
+/** A loaded GraphDef: inputs bound to INPUTS in order, outputs fetched from OUTPUTS. */
+export class TfModel implements ModelHandle {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  private native: NativeModel | undefined;
+
+  constructor(native: NativeModel) {
+    this.native = native;
+    const { inputs, outputs } = native.describe();
+    this.inputNames = Object.freeze(inputs.map((e) => e.name));
+    this.outputNames = Object.freeze(outputs.map((e) => e.name));
+  }
+
+  async run(inputs: readonly Tensor[], outputCount: number): Promise<Tensor[]> {
+    const native = this.native;
+    if (!native) throw new AIError('the TF model was released');
+    if (inputs.length !== this.inputNames.length) {
+      throw new AIError(`TF model expects ${this.inputNames.length} inputs (${this.inputNames.join(', ')}), got ${inputs.length}`);
+    }
+    if (outputCount !== this.outputNames.length) {
+      throw new AIError(`TF model has ${this.outputNames.length} outputs (${this.outputNames.join(', ')}), got ${outputCount} OUTPUTS keys`);
+    }
+    const outputs = await native.run(inputs.map((t) => ({ dtype: t.dtype, shape: t.shape, data: t.data })));
+    return outputs.map((o) => Tensor.fromBlob(o.dtype, o.shape, o.data));
+  }
+
+  release(): void {
+    this.native?.release();
+    this.native = undefined;
+  }
+}

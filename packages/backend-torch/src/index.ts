@@ -1,0 +1,1 @@
+export { backend, backend as default } from './backend.js';

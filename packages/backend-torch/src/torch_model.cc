@@ -1,0 +1,76 @@
+#include "torch_model.h"
+
+#include <caffe2/serialize/read_adapter_interface.h>
+#include <c10/core/InferenceMode.h>
+#include <torch/csrc/jit/api/module.h>
+#include <torch/csrc/jit/serialization/import.h>
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
+#include "torch_tensors.h"
+
+namespace modelkv {
+
+namespace {
+
+// Lets libtorch read the archive in place; reads past the end come back short, never overrun.
+class MemoryReader final : public caffe2::serialize::ReadAdapterInterface {
+ public:
+  MemoryReader(const void* data, size_t size) : data_(static_cast<const char*>(data)), size_(size) {}
+  size_t size() const override { return size_; }
+  size_t read(uint64_t pos, void* buf, size_t n, const char* /*what*/) const override {
+    if (pos >= size_) return 0;
+    size_t count = std::min<uint64_t>(n, size_ - pos);
+    std::memcpy(buf, data_ + pos, count);
+    return count;
+  }
+
+ private:
+  const char* data_;
+  size_t size_;
+};
+
+}  // namespace
+
+struct TorchModel::Impl {
+  torch::jit::Module module;
+  c10::Device device;
+  std::optional<std::vector<std::string>> inputNames;
+};
+
+TorchModel::TorchModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+TorchModel::~TorchModel() = default;
+
+std::shared_ptr<TorchModel> TorchModel::Load(const void* data, size_t size, DeviceIndex device) {
+  return WithTorchErrors([&] {
+    c10::Device dev = TorchDevice(device);
+    torch::jit::Module module = torch::jit::load(std::make_shared<MemoryReader>(data, size), dev);
+    module.eval();
+    auto forward = module.find_method("forward");
+    if (!forward) throw std::runtime_error("the TorchScript module has no forward method");
+    const auto& args = forward->function().getSchema().arguments();
+    std::optional<std::vector<std::string>> names(std::in_place);
+    for (size_t i = 1; i < args.size(); i++) {  // 0 is self
+      if (args[i].default_value()) {
+        names.reset();
+        break;
+      }
+      names->push_back(args[i].name());
+    }
+    return std::shared_ptr<TorchModel>(new TorchModel(std::make_unique<Impl>(Impl{std::move(module), dev, std::move(names)})));
+  });
+}
+
+const std::optional<std::vector<std::string>>& TorchModel::InputNames() const { return impl_->inputNames; }
+
+std::vector<OutputTensor> TorchModel::Forward(const std::vector<InputTensor>& inputs, size_t outputCount) {
+  return WithTorchErrors([&] {
+    c10::InferenceMode guard;
+    c10::IValue result = impl_->module.forward(ToTorch(inputs, impl_->device));
+    return FromTorch(std::move(result), outputCount, "model");
+  });
+}
+
+}  // namespace modelkv

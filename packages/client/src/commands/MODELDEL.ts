@@ -1,0 +1,13 @@
+import type { CommandParser } from '@redis/client';
+import type { Key } from '../types.js';
+import type { Command, OkReply } from './command.js';
+
+/** `AI.MODELDEL key` */
+export default {
+  IS_READ_ONLY: false,
+  parseCommand(parser: CommandParser, key: Key) {
+    parser.push('AI.MODELDEL');
+    parser.pushKey(key);
+  },
+  transformReply: undefined as unknown as () => OkReply,
+} as const satisfies Command;

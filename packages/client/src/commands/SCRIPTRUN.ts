@@ -1,0 +1,17 @@
+import type { CommandParser } from '@redis/client';
+import type { Key, RunOptions } from '../types.js';
+import type { Command, OkReply } from './command.js';
+
+/** `AI.SCRIPTRUN key fn INPUTS k... OUTPUTS k...` */
+export default {
+  IS_READ_ONLY: false,
+  parseCommand(parser: CommandParser, key: Key, fn: string, run: RunOptions) {
+    parser.push('AI.SCRIPTRUN');
+    parser.pushKey(key);
+    parser.push(fn, 'INPUTS');
+    parser.pushKeys([...run.inputs]);
+    parser.push('OUTPUTS');
+    parser.pushKeys([...run.outputs]);
+  },
+  transformReply: undefined as unknown as () => OkReply,
+} as const satisfies Command;

@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  BackendNotLoadedError,
+  type DType,
+  KeyNotFoundError,
+  ModelkvError,
+  type ModelkvClient,
+  WrongTypeError,
+  createModelkvClient,
+} from '../src/index.js';
+import { type RunningServer, startServer } from './server.js';
+
+/** Asserts that `promise` rejects with exactly the class `type` (not a subclass), carrying an ERR-like reply. */
+async function rejectsWith(promise: Promise<unknown>, type: new (...args: never[]) => ModelkvError, message: RegExp): Promise<ModelkvError> {
+  let caught: unknown;
+  await assert.rejects(promise, (err: unknown) => {
+    caught = err;
+    return true;
+  });
+  assert.ok(caught instanceof ModelkvError, `expected a ModelkvError, got ${String(caught)}`);
+  assert.equal(caught.constructor, type, `expected ${type.name}, got ${caught.constructor.name}: ${caught.message}`);
+  assert.match(caught.serverMessage, message);
+  return caught;
+}
+
+let server: RunningServer;
+let dir: string;
+before(async () => {
+  server = await startServer();
+  dir = mkdtempSync(join(tmpdir(), 'modelkv-client-'));
+});
+after(async () => {
+  await server?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+for (const RESP of [2, 3] as const) {
+  describe(`typed errors over RESP${RESP}`, () => {
+    let client: ModelkvClient;
+    before(async () => {
+      client = await createModelkvClient({ socket: { host: server.host, port: server.port }, RESP }).connect();
+      await client.tensorSet('tensor', { data: new Float32Array([1, 2]) });
+    });
+    after(async () => {
+      await client?.close();
+    });
+
+    test('a missing tensor is KeyNotFoundError', async () => {
+      const err = await rejectsWith(client.tensorGet('no-such-key'), KeyNotFoundError, /^ERR /);
+      assert.equal(err.code, 'ERR');
+    });
+
+    test('a tensor key used as a model or script is WrongTypeError', async () => {
+      const err = await rejectsWith(client.modelGet('tensor'), WrongTypeError, /^WRONGTYPE /);
+      assert.equal(err.code, 'WRONGTYPE');
+      await rejectsWith(client.scriptGet('tensor'), WrongTypeError, /^WRONGTYPE /);
+      await rejectsWith(client.modelDel('tensor'), WrongTypeError, /^WRONGTYPE /);
+      await rejectsWith(client.scriptDel('tensor'), WrongTypeError, /^WRONGTYPE /);
+      // The tensor is untouched.
+      assert.deepEqual((await client.tensorGet('tensor')).data, new Float32Array([1, 2]));
+    });
+
+    test('bad tensors are refused with the server reason', async () => {
+      await rejectsWith(client.tensorSet('t', { dtype: 'FLOAT16' as DType, shape: [1] }), ModelkvError, /^ERR .*FLOAT16/);
+      await rejectsWith(client.tensorSet('t', { dtype: 'FLOAT', shape: [3], data: new Float32Array(2) }), ModelkvError, /^ERR .*length/i);
+      await rejectsWith(client.tensorSet('t', { dtype: 'INT8', shape: [1], data: [300] }), ModelkvError, /^ERR .*range/i);
+      await rejectsWith(client.tensorSet('t', { dtype: 'FLOAT', shape: [-1] }), ModelkvError, /^ERR .*(negative|shape)/i);
+      await rejectsWith(client.tensorSet('t', { dtype: 'INT32', shape: [2], data: [1.5, 2] }), ModelkvError, /^ERR /);
+      await rejectsWith(client.tensorSet('t', { dtype: 'UINT8', shape: [2], data: [1] }), ModelkvError, /^ERR /);
+      assert.equal(await client.redis.exists('t'), 0);
+    });
+
+    test('models and scripts need their backend loaded', async () => {
+      const err = (await rejectsWith(
+        client.modelSet('m', { backend: 'ONNX', device: 'CPU', blob: Buffer.from('not a model') }),
+        BackendNotLoadedError,
+        /^ERR .*ONNX/,
+      )) as BackendNotLoadedError;
+      assert.equal(err.backend, 'ONNX');
+      const script = (await rejectsWith(
+        client.scriptSet('s', { device: 'CPU', source: 'def f(a):\n    return a\n' }),
+        BackendNotLoadedError,
+        /^ERR .*TORCH/,
+      )) as BackendNotLoadedError;
+      assert.equal(script.backend, 'TORCH');
+    });
+
+    test('modelSet reads a blob from a path', async () => {
+      const file = join(dir, `model-${RESP}.pt`);
+      writeFileSync(file, Buffer.from([1, 2, 3]));
+      await rejectsWith(client.modelSet('m', { backend: 'TORCH', device: 'CPU', blob: file }), BackendNotLoadedError, /TORCH/);
+      await assert.rejects(client.modelSet('m', { backend: 'TORCH', device: 'CPU', blob: join(dir, 'missing.pt') }), { code: 'ENOENT' });
+    });
+
+    test('info on a key without a model or script is an ERR', async () => {
+      await rejectsWith(client.info('tensor'), ModelkvError, /^ERR /);
+      await rejectsWith(client.resetStat('nothing-here'), ModelkvError, /^ERR /);
+    });
+
+    test('loadBackend with a bad path or a module that is no backend is an ERR', async () => {
+      await rejectsWith(client.loadBackend('TORCH', join(dir, 'no-such-backend')), ModelkvError, /^ERR .*no-such-backend/);
+      const notBackend = join(dir, `not-a-backend-${RESP}.mjs`);
+      writeFileSync(notBackend, 'export const answer = 42;\n');
+      await rejectsWith(client.loadBackend('ONNX', notBackend), ModelkvError, /^ERR .*not a modelkv backend/);
+    });
+
+    test('the connection keeps serving after every error', async () => {
+      assert.equal(await client.redis.ping(), 'PONG');
+      assert.deepEqual(await client.tensorGet('tensor', 'META'), { dtype: 'FLOAT', shape: [2] });
+    });
+  });
+}

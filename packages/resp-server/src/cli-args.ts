@@ -1,0 +1,108 @@
+import { type BackendName, parseBackendName } from '@modelkv/core';
+import { parseMemory } from './args.js';
+import type { BackendToLoad, ServerOptions } from './server.js';
+
+export interface CliRequest {
+  readonly action: 'run' | 'help' | 'version';
+  readonly options: ServerOptions;
+}
+
+export const USAGE = `Usage: modelkv-server [options]
+
+A tensor and model server speaking the Redis protocol (RESP2/RESP3) with the RedisAI command set.
+
+Options (redis-server style, "--name value"; "--name=value" works too):
+  --port N                    TCP port, 0 picks a free one (default 6380)
+  --bind ADDR                 address to listen on (default 127.0.0.1)
+  --loadbackend NAME PATH     load a backend (TF, TORCH or ONNX) from a package directory or
+                              JS file before accepting connections; repeatable
+  --threads-per-queue N       runs executing at once per device queue (default 1)
+  --intra-op-threads N        threads one operator may use in a backend (0: its default)
+  --inter-op-threads N        operators a backend may run at once (0: its default)
+  --proto-max-bulk-len BYTES  largest bulk string a client may send, e.g. 536870912 or 512mb
+  --maxclients N              most clients connected at once (default 10000)
+  -h, --help                  show this help
+  -v, --version               show the version
+
+Once listening it prints: Ready to accept connections tcp <host>:<port>`;
+
+/** Thrown for a command line that cannot be used; the message says why. */
+export class UsageError extends Error {}
+
+/** Parses the bin's arguments. Backends are kept in the order given. */
+export function parseCliArgs(args: readonly string[]): CliRequest {
+  const options: {
+    -readonly [K in keyof ServerOptions]: ServerOptions[K];
+  } = {};
+  const backends: BackendToLoad[] = [];
+  const queue = args.flatMap((a) => {
+    const eq = a.indexOf('=');
+    return a.startsWith('--') && eq > 2 ? [a.slice(0, eq), a.slice(eq + 1)] : [a];
+  });
+  const take = (flag: string): string => {
+    const v = queue.shift();
+    if (v === undefined) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+  const int = (flag: string, min: number): number => {
+    const v = take(flag);
+    if (!/^\d+$/.test(v) || Number(v) < min || !Number.isSafeInteger(Number(v))) {
+      throw new UsageError(`${flag} expects a whole number ≥ ${min}, got '${v}'`);
+    }
+    return Number(v);
+  };
+  while (queue.length > 0) {
+    const flag = queue.shift()!;
+    switch (flag) {
+      case '-h':
+      case '--help':
+        return { action: 'help', options };
+      case '-v':
+      case '--version':
+        return { action: 'version', options };
+      case '--port': {
+        const port = int(flag, 0);
+        if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${port}`);
+        options.port = port;
+        break;
+      }
+      case '--bind':
+        options.bind = take(flag);
+        break;
+      case '--loadbackend': {
+        const nameWord = take(flag);
+        let name: BackendName;
+        try {
+          name = parseBackendName(nameWord);
+        } catch (err) {
+          throw new UsageError(`--loadbackend: ${(err as Error).message}`);
+        }
+        backends.push({ name, path: take(flag) });
+        break;
+      }
+      case '--threads-per-queue':
+        options.threadsPerQueue = int(flag, 1);
+        break;
+      case '--intra-op-threads':
+        options.intraOpThreads = int(flag, 0);
+        break;
+      case '--inter-op-threads':
+        options.interOpThreads = int(flag, 0);
+        break;
+      case '--maxclients':
+        options.maxClients = int(flag, 1);
+        break;
+      case '--proto-max-bulk-len': {
+        const v = take(flag);
+        const n = parseMemory(v);
+        if (n === undefined || n < 1) throw new UsageError(`--proto-max-bulk-len expects a size in bytes (e.g. 512mb), got '${v}'`);
+        options.protoMaxBulkLen = n;
+        break;
+      }
+      default:
+        throw new UsageError(`unknown option '${flag}' (see --help)`);
+    }
+  }
+  options.backends = backends;
+  return { action: 'run', options };
+}

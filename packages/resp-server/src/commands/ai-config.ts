@@ -1,0 +1,22 @@
+import { AIError, parseBackendName } from '@modelkv/core';
+import { isWord } from '../args.js';
+import { command } from '../command-table.js';
+
+/** AI.CONFIG LOADBACKEND <TF|TORCH|ONNX> <path>; a relative path is resolved against the server's cwd. */
+export const aiConfig = command({
+  name: 'ai.config',
+  arity: -2,
+  flags: ['write', 'module'],
+  group: 'module',
+  since: '0.9.0',
+  summary: 'Loads a backend (LOADBACKEND <TF|TORCH|ONNX> <path>).',
+  async handler(ctx, argv) {
+    if (!isWord(argv[1], 'LOADBACKEND')) {
+      throw new AIError(`unsupported subcommand '${argv[1]!.toString()}': expected LOADBACKEND`);
+    }
+    if (argv.length !== 4) throw new AIError("wrong number of arguments for 'AI.CONFIG LOADBACKEND' command");
+    const name = parseBackendName(argv[2]!.toString());
+    await ctx.engine.loadBackend(name, argv[3]!.toString());
+    ctx.reply.ok();
+  },
+});

@@ -1,0 +1,44 @@
+import { AIError } from '@modelkv/core';
+import { isWord } from '../args.js';
+import { command } from '../command-table.js';
+
+/** AI.INFO key [RESETSTAT]: the flat 16-element run statistics, or OK after a reset. */
+export const aiInfo = command({
+  name: 'ai.info',
+  arity: -2,
+  flags: ['readonly', 'module'],
+  group: 'module',
+  since: '0.9.0',
+  firstKey: 1,
+  lastKey: 1,
+  step: 1,
+  summary: 'Returns run statistics of a model or script, or resets them.',
+  handler(ctx, argv) {
+    if (argv.length > 3) throw new AIError("wrong number of arguments for 'AI.INFO' command");
+    if (argv.length === 3) {
+      if (!isWord(argv[2], 'RESETSTAT')) throw new AIError(`unknown argument '${argv[2]!.toString()}': expected RESETSTAT`);
+      ctx.engine.resetStat(argv[1]!);
+      ctx.reply.ok();
+      return;
+    }
+    const info = ctx.engine.info(argv[1]!);
+    const r = ctx.reply;
+    r.array(16);
+    r.simple('KEY');
+    r.bulkLatin1(info.key);
+    r.simple('TYPE');
+    r.simple(info.type);
+    r.simple('BACKEND');
+    r.simple(info.backend);
+    r.simple('DEVICE');
+    r.simple(info.device);
+    r.simple('DURATION');
+    r.integer(info.durationUs);
+    r.simple('SAMPLES');
+    r.integer(info.samples);
+    r.simple('CALLS');
+    r.integer(info.calls);
+    r.simple('ERRORS');
+    r.integer(info.errors);
+  },
+});

@@ -1,0 +1,21 @@
+import { command } from '../command-table.js';
+
+/** AI.MODELGET key → [backend, device, blob]. */
+export const aiModelget = command({
+  name: 'ai.modelget',
+  arity: 2,
+  flags: ['readonly', 'module'],
+  group: 'module',
+  since: '0.9.0',
+  firstKey: 1,
+  lastKey: 1,
+  step: 1,
+  summary: 'Returns a model\'s backend, device and blob.',
+  handler(ctx, argv) {
+    const m = ctx.engine.modelGet(argv[1]!);
+    ctx.reply.array(3);
+    ctx.reply.simple(m.backend);
+    ctx.reply.simple(m.device);
+    ctx.reply.bulk(m.blob);
+  },
+});

@@ -1,0 +1,20 @@
+import { command } from '../command-table.js';
+
+/** AI.SCRIPTGET key → [device, source]. */
+export const aiScriptget = command({
+  name: 'ai.scriptget',
+  arity: 2,
+  flags: ['readonly', 'module'],
+  group: 'module',
+  since: '0.9.0',
+  firstKey: 1,
+  lastKey: 1,
+  step: 1,
+  summary: 'Returns a script\'s device and source.',
+  handler(ctx, argv) {
+    const s = ctx.engine.scriptGet(argv[1]!);
+    ctx.reply.array(2);
+    ctx.reply.simple(s.device);
+    ctx.reply.bulkString(s.source);
+  },
+});

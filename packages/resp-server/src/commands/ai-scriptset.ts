@@ -1,0 +1,24 @@
+import { AIError } from '@modelkv/core';
+import { isWord } from '../args.js';
+import { command } from '../command-table.js';
+
+/** AI.SCRIPTSET key device source (also the later `SOURCE source` form). */
+export const aiScriptset = command({
+  name: 'ai.scriptset',
+  arity: -4,
+  flags: ['write', 'denyoom', 'module'],
+  group: 'module',
+  since: '0.9.0',
+  firstKey: 1,
+  lastKey: 1,
+  step: 1,
+  summary: 'Stores a TorchScript script for a device.',
+  async handler(ctx, argv) {
+    let source: Buffer;
+    if (argv.length === 4) source = argv[3]!;
+    else if (argv.length === 5 && isWord(argv[3], 'SOURCE')) source = argv[4]!;
+    else throw new AIError("wrong number of arguments for 'AI.SCRIPTSET' command");
+    await ctx.engine.scriptSet(argv[1]!, argv[2]!.toString(), source.toString('utf8'));
+    ctx.reply.ok();
+  },
+});

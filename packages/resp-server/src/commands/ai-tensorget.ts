@@ -1,0 +1,66 @@
+import { AIError, type DType, type Tensor, readElement } from '@modelkv/core';
+import { isWord } from '../args.js';
+import { command } from '../command-table.js';
+import type { RespWriter } from '../resp-writer.js';
+
+type Format = 'META' | 'BLOB' | 'VALUES';
+
+function parseFormat(word: Buffer): Format {
+  if (isWord(word, 'BLOB')) return 'BLOB';
+  if (isWord(word, 'VALUES')) return 'VALUES';
+  if (isWord(word, 'META')) return 'META';
+  throw new AIError(`unknown tensor format '${word.toString()}': expected BLOB, VALUES or META`);
+}
+
+/** STRING elements are NUL-terminated in the data: each is sent as its raw bytes. */
+function writeStringValues(r: RespWriter, tensor: Tensor): void {
+  const data = tensor.data;
+  r.array(tensor.length);
+  let start = 0;
+  for (let i = 0; i < tensor.length; i++) {
+    const end = data.indexOf(0, start);
+    r.bulk(data.subarray(start, end));
+    start = end + 1;
+  }
+}
+
+/** Integers (INT64 too, and BOOL) as RESP integers; floats as doubles. */
+function writeValues(r: RespWriter, tensor: Tensor): void {
+  const dtype: DType = tensor.dtype;
+  if (dtype === 'STRING') {
+    writeStringValues(r, tensor);
+    return;
+  }
+  const n = tensor.length;
+  const data = tensor.data;
+  r.array(n);
+  if (dtype === 'FLOAT' || dtype === 'DOUBLE') {
+    for (let i = 0; i < n; i++) r.double(readElement(dtype, data, i) as number);
+  } else {
+    for (let i = 0; i < n; i++) r.integer(readElement(dtype, data, i));
+  }
+}
+
+/** AI.TENSORGET key BLOB|VALUES|META: `[dtype, [dims]]` plus the blob or the values (v0.9 shapes). */
+export const aiTensorget = command({
+  name: 'ai.tensorget',
+  arity: 3,
+  flags: ['readonly', 'module'],
+  group: 'module',
+  since: '0.9.0',
+  firstKey: 1,
+  lastKey: 1,
+  step: 1,
+  summary: 'Returns a tensor\'s dtype and shape, with its data as a BLOB or as VALUES.',
+  handler(ctx, argv) {
+    const tensor = ctx.engine.tensorGet(argv[1]!);
+    const format = parseFormat(argv[2]!);
+    const r = ctx.reply;
+    r.array(format === 'META' ? 2 : 3);
+    r.simple(tensor.dtype);
+    r.array(tensor.shape.length);
+    for (const d of tensor.shape) r.integer(d);
+    if (format === 'BLOB') r.bulk(tensor.data);
+    else if (format === 'VALUES') writeValues(r, tensor);
+  },
+});

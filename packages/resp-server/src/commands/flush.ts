@@ -1,0 +1,30 @@
+import { isWord, syntaxError } from '../args.js';
+import { command } from '../command-table.js';
+import type { CommandContext } from '../context.js';
+
+/** FLUSHDB / FLUSHALL [ASYNC|SYNC]: there is one database, so both empty it. */
+function flush(ctx: CommandContext, argv: Buffer[]): void {
+  if (argv.length > 2 || (argv.length === 2 && !isWord(argv[1], 'ASYNC') && !isWord(argv[1], 'SYNC'))) {
+    throw syntaxError();
+  }
+  ctx.engine.flush();
+  ctx.reply.ok();
+}
+
+export const flushdb = command({
+  name: 'flushdb',
+  arity: -1,
+  flags: ['write'],
+  group: 'server',
+  summary: 'Removes all keys from the current database.',
+  handler: flush,
+});
+
+export const flushall = command({
+  name: 'flushall',
+  arity: -1,
+  flags: ['write'],
+  group: 'server',
+  summary: 'Removes all keys from all databases.',
+  handler: flush,
+});

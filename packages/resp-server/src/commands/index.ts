@@ -1,0 +1,71 @@
+import type { CommandSpec } from '../command-table.js';
+import { aiConfig } from './ai-config.js';
+import { aiInfo } from './ai-info.js';
+import { aiModeldel } from './ai-modeldel.js';
+import { aiModelget } from './ai-modelget.js';
+import { aiModelrun } from './ai-modelrun.js';
+import { aiModelset } from './ai-modelset.js';
+import { aiScriptdel } from './ai-scriptdel.js';
+import { aiScriptget } from './ai-scriptget.js';
+import { aiScriptrun } from './ai-scriptrun.js';
+import { aiScriptset } from './ai-scriptset.js';
+import { aiTensorget } from './ai-tensorget.js';
+import { aiTensorset } from './ai-tensorset.js';
+import { auth } from './auth.js';
+import { client } from './client.js';
+import { command } from './command.js';
+import { config } from './config.js';
+import { dbsize } from './dbsize.js';
+import { del, unlink } from './del.js';
+import { echo } from './echo.js';
+import { exists } from './exists.js';
+import { flushall, flushdb } from './flush.js';
+import { hello } from './hello.js';
+import { info } from './info.js';
+import { keys } from './keys.js';
+import { ping } from './ping.js';
+import { quit } from './quit.js';
+import { scan } from './scan.js';
+import { select } from './select.js';
+import { shutdown } from './shutdown.js';
+import { type } from './type.js';
+
+/** Every command the server knows: the one table everything else derives from. */
+export const COMMANDS: readonly CommandSpec[] = [
+  // connection
+  ping,
+  echo,
+  hello,
+  auth,
+  select,
+  quit,
+  client,
+  // generic keyspace
+  exists,
+  del,
+  unlink,
+  type,
+  keys,
+  scan,
+  // server
+  command,
+  info,
+  config,
+  dbsize,
+  flushdb,
+  flushall,
+  shutdown,
+  // RedisAI v0.9
+  aiTensorset,
+  aiTensorget,
+  aiModelset,
+  aiModelget,
+  aiModeldel,
+  aiModelrun,
+  aiScriptset,
+  aiScriptget,
+  aiScriptdel,
+  aiScriptrun,
+  aiInfo,
+  aiConfig,
+];

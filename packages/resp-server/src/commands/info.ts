@@ -1,0 +1,150 @@
+import { arch, platform, release } from 'node:os';
+import { command } from '../command-table.js';
+import type { CommandContext } from '../context.js';
+
+/** Protocol level this server emulates, for clients that read redis_version. */
+const REDIS_COMPAT_VERSION = '7.0.0';
+
+type Section = (ctx: CommandContext) => Array<[string, string | number]>;
+
+const SECTIONS: Record<string, Section> = {
+  server(ctx) {
+    const uptime = Math.floor((Date.now() - ctx.server.startedAt) / 1000);
+    return [
+      ['redis_version', REDIS_COMPAT_VERSION],
+      ['modelkv_version', ctx.server.version],
+      ['redis_mode', 'standalone'],
+      ['os', `${platform()} ${release()} ${arch()}`],
+      ['arch_bits', process.arch.includes('64') ? 64 : 32],
+      ['node_version', process.versions.node],
+      ['process_id', process.pid],
+      ['run_id', ctx.server.runId],
+      ['tcp_port', ctx.server.port],
+      ['uptime_in_seconds', uptime],
+      ['uptime_in_days', Math.floor(uptime / 86400)],
+      ['executable', process.argv[1] ?? ''],
+      ['config_file', ''],
+    ];
+  },
+  clients(ctx) {
+    let connected = 0;
+    let blocked = 0;
+    for (const c of ctx.server.clients()) {
+      connected++;
+      if (c.blocked) blocked++;
+    }
+    return [
+      ['connected_clients', connected],
+      ['maxclients', ctx.server.config.settings.maxClients],
+      ['blocked_clients', blocked],
+    ];
+  },
+  memory(ctx) {
+    const m = process.memoryUsage();
+    const used = m.heapUsed + m.external;
+    const dataset = ctx.engine.keyspace.memoryUsage;
+    return [
+      ['used_memory', used],
+      ['used_memory_human', human(used)],
+      ['used_memory_rss', m.rss],
+      ['used_memory_rss_human', human(m.rss)],
+      ['used_memory_dataset', dataset],
+      ['used_memory_dataset_human', human(dataset)],
+      ['maxmemory', 0],
+      ['maxmemory_human', '0B'],
+      ['maxmemory_policy', 'noeviction'],
+    ];
+  },
+  persistence() {
+    return [
+      ['loading', 0],
+      ['rdb_changes_since_last_save', 0],
+      ['aof_enabled', 0],
+    ];
+  },
+  stats(ctx) {
+    const s = ctx.server.stats;
+    return [
+      ['total_connections_received', s.connectionsReceived],
+      ['total_commands_processed', s.commandsProcessed],
+      ['total_net_input_bytes', s.netInputBytes],
+      ['total_net_output_bytes', s.netOutputBytes],
+      ['rejected_connections', s.rejectedConnections],
+      ['total_error_replies', s.errorReplies],
+    ];
+  },
+  replication() {
+    return [
+      ['role', 'master'],
+      ['connected_slaves', 0],
+    ];
+  },
+  cpu() {
+    const u = process.cpuUsage();
+    return [
+      ['used_cpu_sys', (u.system / 1e6).toFixed(6)],
+      ['used_cpu_user', (u.user / 1e6).toFixed(6)],
+    ];
+  },
+  backends(ctx) {
+    const loaded = ctx.engine.backends.list();
+    const lines: Array<[string, string | number]> = [['backends_loaded', loaded.length]];
+    for (const b of loaded) {
+      lines.push([
+        `backend_${b.name.toLowerCase()}`,
+        `version=${b.backend.version},path=${b.path},devices=${b.backend.devices().join('|')}`,
+      ]);
+    }
+    for (const q of ctx.engine.queues.list()) {
+      lines.push([`queue_${q.device.toLowerCase()}`, `running=${q.running},waiting=${q.depth}`]);
+    }
+    return lines;
+  },
+  keyspace(ctx) {
+    const n = ctx.engine.dbsize;
+    // Redis lists only databases that hold keys.
+    return n > 0 ? [['db0', `keys=${n},expires=0,avg_ttl=0`]] : [];
+  },
+};
+
+const DEFAULT = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'backends', 'keyspace'];
+
+function title(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+function human(bytes: number): string {
+  const units = ['B', 'K', 'M', 'G', 'T'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return i === 0 ? `${v}B` : `${v.toFixed(2)}${units[i]}`;
+}
+
+/** INFO [section ...]: `all`, `default` and `everything` as in Redis; unknown sections are empty. */
+export const info = command({
+  name: 'info',
+  arity: -1,
+  flags: ['loading', 'stale'],
+  group: 'server',
+  summary: 'Returns information and statistics about the server, including the loaded backends.',
+  handler(ctx, argv) {
+    const wanted = new Set<string>();
+    for (let i = 1; i < argv.length; i++) {
+      const w = argv[i]!.toString().toLowerCase();
+      if (w === 'all' || w === 'everything' || w === 'default') for (const s of DEFAULT) wanted.add(s);
+      else wanted.add(w);
+    }
+    if (argv.length === 1) for (const s of DEFAULT) wanted.add(s);
+    const blocks: string[] = [];
+    for (const name of DEFAULT) {
+      if (!wanted.has(name)) continue;
+      const lines = SECTIONS[name]!(ctx).map(([k, v]) => `${k}:${v}\r\n`);
+      blocks.push(`# ${title(name)}\r\n${lines.join('')}`);
+    }
+    ctx.reply.verbatim(blocks.join('\r\n'));
+  },
+});

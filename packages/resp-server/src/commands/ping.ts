@@ -1,0 +1,15 @@
+import { wrongArity } from '../args.js';
+import { command } from '../command-table.js';
+
+export const ping = command({
+  name: 'ping',
+  arity: -1,
+  flags: ['fast'],
+  group: 'connection',
+  summary: 'Returns the server\'s liveliness response.',
+  handler(ctx, argv) {
+    if (argv.length > 2) throw wrongArity('ping');
+    if (argv.length === 2) ctx.reply.bulk(argv[1]!);
+    else ctx.reply.simple('PONG');
+  },
+});

@@ -1,0 +1,13 @@
+import { command } from '../command-table.js';
+
+export const type = command({
+  name: 'type',
+  arity: 2,
+  flags: ['readonly', 'fast'],
+  group: 'generic',
+  firstKey: 1,
+  lastKey: 1,
+  step: 1,
+  summary: 'Determines the type of value stored at a key (AI_TENSOR, AI__MODEL, AI_SCRIPT).',
+  handler: (ctx, argv) => ctx.reply.simple(ctx.engine.type(argv[1]!)),
+});

@@ -1,0 +1,115 @@
+import { AIError, globMatch } from '@modelkv/core';
+import { parseMemory } from './args.js';
+import { DEFAULT_MAX_BULK_LENGTH } from './resp-parser.js';
+
+/** Settings the server runs with; CONFIG GET shows them, CONFIG SET changes the mutable ones. */
+export interface ServerSettings {
+  port: number;
+  bind: string;
+  protoMaxBulkLen: number;
+  threadsPerQueue: number;
+  intraOpThreads: number;
+  interOpThreads: number;
+  maxClients: number;
+}
+
+export const DEFAULT_PORT = 6380;
+export const DEFAULT_BIND = '127.0.0.1';
+
+export function defaultSettings(): ServerSettings {
+  return {
+    port: DEFAULT_PORT,
+    bind: DEFAULT_BIND,
+    protoMaxBulkLen: DEFAULT_MAX_BULK_LENGTH,
+    threadsPerQueue: 1,
+    intraOpThreads: 0,
+    interOpThreads: 0,
+    maxClients: 10000,
+  };
+}
+
+interface Param {
+  readonly name: string;
+  get(s: ServerSettings): string;
+  /** Returns why the value is refused, or applies it. Absent: the parameter is immutable. */
+  set?(s: ServerSettings, value: string): string | undefined;
+}
+
+const MIN_BULK_LEN = 1024 * 1024;
+
+/** The parameters CONFIG knows. `save` and `appendonly` answer what clients probing for persistence expect. */
+const PARAMS: readonly Param[] = [
+  { name: 'port', get: (s) => String(s.port) },
+  { name: 'bind', get: (s) => s.bind },
+  {
+    name: 'proto-max-bulk-len',
+    get: (s) => String(s.protoMaxBulkLen),
+    set: (s, v) => {
+      const n = parseMemory(v);
+      if (n === undefined) return 'argument must be a memory value';
+      if (n < MIN_BULK_LEN) return `argument must be between ${MIN_BULK_LEN} and 9223372036854775807 inclusive`;
+      s.protoMaxBulkLen = n;
+      return undefined;
+    },
+  },
+  { name: 'threads-per-queue', get: (s) => String(s.threadsPerQueue) },
+  { name: 'intra-op-threads', get: (s) => String(s.intraOpThreads) },
+  { name: 'inter-op-threads', get: (s) => String(s.interOpThreads) },
+  {
+    name: 'maxclients',
+    get: (s) => String(s.maxClients),
+    set: (s, v) => {
+      if (!/^\d+$/.test(v) || Number(v) < 1) return "argument couldn't be parsed into an integer";
+      s.maxClients = Number(v);
+      return undefined;
+    },
+  },
+  { name: 'save', get: () => '', set: (_s, v) => (v === '' ? undefined : 'this server does not persist data') },
+  {
+    name: 'appendonly',
+    get: () => 'no',
+    set: (_s, v) => (v.toLowerCase() === 'no' ? undefined : 'this server does not persist data'),
+  },
+  { name: 'databases', get: () => '1' },
+  { name: 'maxmemory', get: () => '0' },
+  { name: 'timeout', get: () => '0' },
+  { name: 'dir', get: () => process.cwd() },
+];
+
+const BY_NAME = new Map(PARAMS.map((p) => [p.name, p]));
+
+export class ServerConfig {
+  constructor(readonly settings: ServerSettings) {}
+
+  /** Name/value pairs of the parameters matching any of the glob patterns (case-insensitive). */
+  get(patterns: readonly string[]): Array<[string, string]> {
+    const out: Array<[string, string]> = [];
+    for (const p of PARAMS) {
+      if (patterns.some((pat) => globMatch(pat.toLowerCase(), p.name))) out.push([p.name, p.get(this.settings)]);
+    }
+    return out;
+  }
+
+  /** Applies all pairs or none, with Redis's error texts. */
+  set(pairs: ReadonlyArray<readonly [string, string]>): void {
+    const seen = new Set<string>();
+    for (const [rawName] of pairs) {
+      const name = rawName.toLowerCase();
+      const p = BY_NAME.get(name);
+      if (!p) throw new AIError(`Unknown option or number of arguments for CONFIG SET - '${rawName}'`);
+      if (seen.has(name)) throw setFailed(rawName, 'duplicate parameter');
+      seen.add(name);
+      if (!p.set) throw setFailed(rawName, "can't set immutable config");
+    }
+    const trial = { ...this.settings };
+    for (const [rawName, value] of pairs) {
+      const why = BY_NAME.get(rawName.toLowerCase())!.set!(trial, value);
+      if (why !== undefined) throw setFailed(rawName, why);
+    }
+    Object.assign(this.settings, trial);
+  }
+}
+
+function setFailed(name: string, why: string): AIError {
+  return new AIError(`CONFIG SET failed (possibly related to argument '${name}') - ${why}`);
+}

@@ -1,0 +1,15 @@
+export { type CommandFlag, type CommandHandler, type CommandSpec, CommandTable, command } from './command-table.js';
+export { COMMANDS } from './commands/index.js';
+export type { ClientState, CommandContext, ServerContext } from './context.js';
+export { ServerConfig, type ServerSettings } from './config.js';
+export { DEFAULT_MAX_BULK_LENGTH, ProtocolError, RespParser, type ParserOptions, splitInlineArgs } from './resp-parser.js';
+export { type Protocol, type ReplySink, RespWriter } from './resp-writer.js';
+export {
+  type BackendToLoad,
+  DEFAULT_BIND,
+  DEFAULT_PORT,
+  type ListenAddress,
+  ModelkvServer,
+  type ServerOptions,
+  createServer,
+} from './server.js';

@@ -1,0 +1,176 @@
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import { type BackendName, Engine } from '@modelkv/core';
+import { CommandTable } from './command-table.js';
+import { COMMANDS } from './commands/index.js';
+import { DEFAULT_BIND, DEFAULT_PORT, ServerConfig, type ServerSettings, defaultSettings } from './config.js';
+import { Connection } from './connection.js';
+import type { ClientState, ServerContext } from './context.js';
+import { ServerStats } from './stats.js';
+
+export interface BackendToLoad {
+  readonly name: BackendName;
+  readonly path: string;
+}
+
+export interface ServerOptions {
+  /** TCP port; 0 picks a free one. Default 6380. */
+  readonly port?: number;
+  /** Address to listen on. Default 127.0.0.1. */
+  readonly bind?: string;
+  /** Largest bulk string a client may send. Default 512 MiB. */
+  readonly protoMaxBulkLen?: number;
+  /** Concurrent runs per device queue. Default 1. */
+  readonly threadsPerQueue?: number;
+  readonly intraOpThreads?: number;
+  readonly interOpThreads?: number;
+  readonly maxClients?: number;
+  /** Backends loaded by `listen()` before accepting connections, in order. */
+  readonly backends?: readonly BackendToLoad[];
+  /** Directory relative backend paths are resolved against. Default: process.cwd(). */
+  readonly cwd?: string;
+  /** An engine to serve instead of a new one. */
+  readonly engine?: Engine;
+}
+
+export interface ListenAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Size of the socket buffers: a write returning false (back-pressure) means this much is queued. */
+const SOCKET_BUFFER_BYTES = 1024 * 1024;
+
+/**
+ * The modelkv server: one Engine served over RESP to any number of clients.
+ * Emits 'shutdown' once a client's SHUTDOWN has closed it.
+ */
+export class ModelkvServer extends EventEmitter implements ServerContext {
+  readonly engine: Engine;
+  readonly commands = new CommandTable(COMMANDS);
+  readonly config: ServerConfig;
+  readonly stats = new ServerStats();
+  readonly version: string = packageVersion();
+  readonly runId = randomBytes(20).toString('hex');
+  readonly startedAt = Date.now();
+
+  private readonly settings: ServerSettings;
+  private readonly backendsToLoad: readonly BackendToLoad[];
+  private readonly connections = new Map<number, Connection>();
+  private readonly tcp: net.Server;
+  private nextClientId = 1;
+  private listening = false;
+  private closing: Promise<void> | undefined;
+
+  constructor(options: ServerOptions = {}) {
+    super();
+    this.settings = {
+      ...defaultSettings(),
+      ...definedOnly({
+        port: options.port,
+        bind: options.bind,
+        protoMaxBulkLen: options.protoMaxBulkLen,
+        threadsPerQueue: options.threadsPerQueue,
+        intraOpThreads: options.intraOpThreads,
+        interOpThreads: options.interOpThreads,
+        maxClients: options.maxClients,
+      }),
+    };
+    this.config = new ServerConfig(this.settings);
+    this.backendsToLoad = options.backends ?? [];
+    this.engine =
+      options.engine ??
+      new Engine({
+        threadsPerQueue: this.settings.threadsPerQueue,
+        intraOpThreads: this.settings.intraOpThreads,
+        interOpThreads: this.settings.interOpThreads,
+        maxTensorBytes: this.settings.protoMaxBulkLen,
+        cwd: options.cwd,
+      });
+    this.tcp = net.createServer({ noDelay: true, keepAlive: true, highWaterMark: SOCKET_BUFFER_BYTES }, (socket) =>
+      this.accept(socket),
+    );
+    // A listening error is reported by listen(); later ones (EMFILE) must not bring the server down.
+    this.tcp.on('error', () => undefined);
+  }
+
+  get port(): number {
+    return this.listening ? this.settings.port : 0;
+  }
+
+  /** Loads the configured backends, then listens. Resolves to the address actually bound. */
+  async listen(): Promise<ListenAddress> {
+    for (const b of this.backendsToLoad) await this.engine.loadBackend(b.name, b.path);
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: Error): void => reject(err);
+      this.tcp.once('error', onError);
+      this.tcp.listen(this.settings.port, this.settings.bind, () => {
+        this.tcp.off('error', onError);
+        resolve();
+      });
+    });
+    const addr = this.tcp.address() as net.AddressInfo;
+    this.settings.port = addr.port;
+    this.listening = true;
+    return { host: this.settings.bind, port: addr.port };
+  }
+
+  *clients(): Iterable<ClientState> {
+    yield* this.connections.values();
+  }
+
+  /** Stops listening and closes every client. */
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      for (const c of this.connections.values()) c.destroy();
+      if (!this.listening) {
+        resolve();
+        return;
+      }
+      this.tcp.close(() => resolve());
+    });
+    return this.closing;
+  }
+
+  shutdown(): void {
+    void this.close().then(() => this.emit('shutdown'));
+  }
+
+  private accept(socket: net.Socket): void {
+    this.stats.connectionsReceived++;
+    if (this.closing) {
+      socket.destroy();
+      return;
+    }
+    if (this.connections.size >= this.settings.maxClients) {
+      this.stats.rejectedConnections++;
+      socket.on('error', () => undefined);
+      socket.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    const id = this.nextClientId++;
+    const conn = new Connection(socket, this, id, (c) => this.connections.delete(c.id));
+    this.connections.set(id, conn);
+  }
+}
+
+export function createServer(options: ServerOptions = {}): ModelkvServer {
+  return new ModelkvServer(options);
+}
+
+export { DEFAULT_BIND, DEFAULT_PORT };
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}

@@ -1,0 +1,279 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { type ModelkvServer, createServer } from '../src/server.js';
+import { ErrorReply, type Reply, RespClient, Status, text } from './resp-client.js';
+
+let server: ModelkvServer;
+let port: number;
+const clients: RespClient[] = [];
+
+async function connect(): Promise<RespClient> {
+  const c = await RespClient.connect(port);
+  clients.push(c);
+  return c;
+}
+
+function errorText(r: Reply): string {
+  assert.ok(r instanceof ErrorReply, `expected an error reply, got ${JSON.stringify(r)}`);
+  return r.message;
+}
+
+function ok(r: Reply): void {
+  assert.ok(r instanceof Status && r.text === 'OK', `expected OK, got ${r instanceof ErrorReply ? r.message : JSON.stringify(r)}`);
+}
+
+before(async () => {
+  server = createServer({ port: 0 });
+  ({ port } = await server.listen());
+});
+
+after(async () => {
+  for (const c of clients) c.close();
+  await server.close();
+});
+
+describe('server over a socket', () => {
+  it('answers PING and ECHO, binary safe', async () => {
+    const c = await connect();
+    assert.deepEqual(await c.call('PING'), new Status('PONG'));
+    const bytes = Buffer.from([0, 255, 13, 10, 1]);
+    assert.deepEqual(await c.call('ECHO', bytes), bytes);
+    c.sendRaw('ping\r\n');
+    assert.deepEqual(await c.read(1), [new Status('PONG')]);
+  });
+
+  it('answers pipelined commands in order', async () => {
+    const c = await connect();
+    const n = 300;
+    const batch: Buffer[] = [];
+    for (let i = 0; i < n; i++) {
+      c.send('AI.TENSORSET', `p${i}`, 'INT32', '1', 'VALUES', String(i));
+      c.send('AI.TENSORGET', `p${i}`, 'VALUES');
+      c.send('ECHO', `e${i}`);
+      batch.push(Buffer.from(`e${i}`));
+    }
+    const replies = await c.read(3 * n);
+    for (let i = 0; i < n; i++) {
+      ok(replies[3 * i]!);
+      assert.deepEqual(replies[3 * i + 1], [new Status('INT32'), [1], [i]]);
+      assert.deepEqual(replies[3 * i + 2], batch[i]);
+    }
+  });
+
+  it('closes only the client that broke the protocol', async () => {
+    const bad = await connect();
+    const good = await connect();
+    bad.sendRaw('PING\r\n*1\r\n$foo\r\n');
+    assert.deepEqual(await bad.read(1), [new Status('PONG')]);
+    assert.equal(errorText((await bad.read(1))[0]!), 'ERR Protocol error: invalid bulk length');
+    await bad.closedByServer();
+    assert.deepEqual(await good.call('PING'), new Status('PONG'));
+  });
+
+  it('answers arity and unknown commands as Redis does', async () => {
+    const c = await connect();
+    assert.equal(errorText(await c.call('GET')), "ERR unknown command 'GET', with args beginning with: ");
+    assert.equal(errorText(await c.call('foo', 'a', 'b')), "ERR unknown command 'foo', with args beginning with: 'a' 'b' ");
+    assert.equal(errorText(await c.call('ECHO')), "ERR wrong number of arguments for 'echo' command");
+    assert.equal(errorText(await c.call('Ping', 'a', 'b')), "ERR wrong number of arguments for 'ping' command");
+    assert.equal(errorText(await c.call('CLIENT')), "ERR wrong number of arguments for 'client' command");
+    assert.equal(errorText(await c.call('CONFIG', 'GET')), "ERR wrong number of arguments for 'config|get' command");
+    assert.equal(errorText(await c.call('CLIENT', 'nope')), "ERR unknown subcommand 'nope'. Try CLIENT HELP.");
+    // Module commands name themselves as the client typed them, as RedisAI's did.
+    assert.equal(errorText(await c.call('AI.TensorGet', 'k')), "ERR wrong number of arguments for 'AI.TensorGet' command");
+    assert.equal(errorText(await c.call('SELECT', '1')), 'ERR DB index is out of range');
+    assert.equal(errorText(await c.call('SELECT', 'x')), 'ERR value is not an integer or out of range');
+    const long = 'x'.repeat(200);
+    assert.equal(
+      errorText(await c.call('nope', long, 'y')),
+      `ERR unknown command 'nope', with args beginning with: '${'x'.repeat(128)}' `,
+    );
+  });
+
+  it('round-trips every dtype by BLOB and by VALUES', async () => {
+    const c = await connect();
+    const cases: Array<{ dtype: string; values: string[]; blob: Buffer; expected: Reply[] }> = [
+      { dtype: 'FLOAT', values: ['1.5', '-2', '0.25'], blob: f32([1.5, -2, 0.25]), expected: [Buffer.from('1.5'), Buffer.from('-2'), Buffer.from('0.25')] },
+      { dtype: 'DOUBLE', values: ['0.1', '1e300', '-3'], blob: f64([0.1, 1e300, -3]), expected: ['0.10000000000000001', '1.0000000000000001e+300', '-3'].map((s) => Buffer.from(s)) },
+      { dtype: 'INT8', values: ['-128', '0', '127'], blob: Buffer.from(new Int8Array([-128, 0, 127]).buffer), expected: [-128, 0, 127] },
+      { dtype: 'INT16', values: ['-32768', '1', '32767'], blob: Buffer.from(new Int16Array([-32768, 1, 32767]).buffer), expected: [-32768, 1, 32767] },
+      { dtype: 'INT32', values: ['-2147483648', '2', '2147483647'], blob: Buffer.from(new Int32Array([-2147483648, 2, 2147483647]).buffer), expected: [-2147483648, 2, 2147483647] },
+      {
+        dtype: 'INT64',
+        values: ['-9223372036854775808', '3', '9223372036854775807'],
+        blob: Buffer.from(new BigInt64Array([-(2n ** 63n), 3n, 2n ** 63n - 1n]).buffer),
+        expected: [-(2n ** 63n), 3, 2n ** 63n - 1n],
+      },
+      { dtype: 'UINT8', values: ['0', '128', '255'], blob: Buffer.from([0, 128, 255]), expected: [0, 128, 255] },
+      { dtype: 'UINT16', values: ['0', '4', '65535'], blob: Buffer.from(new Uint16Array([0, 4, 65535]).buffer), expected: [0, 4, 65535] },
+      { dtype: 'BOOL', values: ['1', '0', '1'], blob: Buffer.from([1, 0, 1]), expected: [1, 0, 1] },
+      { dtype: 'STRING', values: ['a', 'héllo', ''], blob: Buffer.from('a\0héllo\0\0'), expected: [Buffer.from('a'), Buffer.from('héllo'), Buffer.from('')] },
+    ];
+    for (const { dtype, values, blob, expected } of cases) {
+      ok(await c.call('AI.TENSORSET', `v_${dtype}`, dtype.toLowerCase(), '3', 'VALUES', ...values));
+      ok(await c.call('AI.TENSORSET', `b_${dtype}`, dtype, '3', 'blob', blob));
+      for (const key of [`v_${dtype}`, `b_${dtype}`]) {
+        assert.deepEqual(await c.call('AI.TENSORGET', key, 'BLOB'), [new Status(dtype), [3], blob], `${key} BLOB`);
+        assert.deepEqual(await c.call('AI.TENSORGET', key, 'values'), [new Status(dtype), [3], expected], `${key} VALUES`);
+        assert.deepEqual(await c.call('AI.TENSORGET', key, 'META'), [new Status(dtype), [3]], `${key} META`);
+      }
+      assert.deepEqual(await c.call('TYPE', `b_${dtype}`), new Status('AI_TENSOR'));
+    }
+  });
+
+  it('zero-fills a tensor given neither BLOB nor VALUES', async () => {
+    const c = await connect();
+    ok(await c.call('AI.TENSORSET', 'z', 'INT16', '2', '3'));
+    assert.deepEqual(await c.call('AI.TENSORGET', 'z', 'BLOB'), [new Status('INT16'), [2, 3], Buffer.alloc(12)]);
+  });
+
+  it('round-trips a multi-megabyte tensor byte for byte', async () => {
+    const c = await connect();
+    const blob = Buffer.alloc(12 * 1024 * 1024);
+    for (let i = 0; i < blob.length; i += 4) blob.writeFloatLE(i / 3, i);
+    ok(await c.call('AI.TENSORSET', 'big', 'FLOAT', '3', String(blob.length / 12), 'BLOB', blob));
+    const [, shape, data] = (await c.call('AI.TENSORGET', 'big', 'BLOB')) as Reply[];
+    assert.deepEqual(shape, [3, blob.length / 12]);
+    assert.ok(blob.equals(data as Buffer));
+  });
+
+  it('answers bad tensor input with ERR and keeps serving', async () => {
+    const c = await connect();
+    const err = async (...args: string[]): Promise<string> => errorText(await c.call(...args));
+    assert.match(await err('AI.TENSORSET', 't', 'FLOAT16', '1'), /^ERR invalid data type 'FLOAT16'/);
+    assert.match(await err('AI.TENSORSET', 't', 'FLOAT', '-1'), /^ERR invalid or negative value found in tensor shape/);
+    assert.match(await err('AI.TENSORSET', 't', 'FLOAT', 'two'), /^ERR invalid or negative value found in tensor shape/);
+    assert.match(await err('AI.TENSORSET', 't', 'FLOAT', '2', 'BLOB', 'abc'), /^ERR data length does not match tensor shape and type/);
+    assert.match(await err('AI.TENSORSET', 't', 'FLOAT', '2', 'BLOB'), /^ERR BLOB takes exactly one argument/);
+    assert.match(await err('AI.TENSORSET', 't', 'INT8', '1', 'VALUES', '300'), /^ERR value 300 is out of range for INT8/);
+    assert.match(await err('AI.TENSORSET', 't', 'UINT8', '2', 'VALUES', '1'), /^ERR wrong number of values/);
+    assert.match(await err('AI.TENSORSET', 't', 'INT32', '1', 'VALUES', '1.5'), /^ERR invalid value '1.5'/);
+    assert.match(await err('AI.TENSORGET', 'missing', 'BLOB'), /^ERR tensor key is empty or does not exist/);
+    ok(await c.call('AI.TENSORSET', 'ok', 'FLOAT', '1'));
+    assert.match(await err('AI.TENSORGET', 'ok', 'JSON'), /^ERR unknown tensor format 'JSON'/);
+    assert.match(await err('AI.MODELGET', 'ok'), /^WRONGTYPE Operation against a key holding the wrong kind of value/);
+    assert.deepEqual(await c.call('PING'), new Status('PONG'));
+  });
+
+  it('speaks RESP3 after HELLO 3', async () => {
+    const c = await connect();
+    const hello = (await c.call('HELLO', '3')) as Map<string, Reply>;
+    assert.ok(hello instanceof Map);
+    assert.equal(hello.get('proto'), 3);
+    assert.equal(text(hello.get('server')!), 'modelkv');
+    ok(await c.call('AI.TENSORSET', 'r3', 'DOUBLE', '2', 'VALUES', '0.5', 'inf'));
+    assert.deepEqual(await c.call('AI.TENSORGET', 'r3', 'VALUES'), [new Status('DOUBLE'), [2], [0.5, Infinity]]);
+    assert.equal(await c.call('CLIENT', 'GETNAME'), null);
+    assert.equal(errorText(await c.call('HELLO', '4')), 'NOPROTO unsupported protocol version');
+    assert.equal(errorText(await c.call('HELLO', '3', 'AUTH', 'someone', 'pw')), 'WRONGPASS invalid username-password pair or user is disabled.');
+    const again = (await c.call('HELLO', '2', 'AUTH', 'default', 'pw', 'SETNAME', 'me')) as Reply[];
+    assert.ok(Array.isArray(again));
+    assert.deepEqual(await c.call('CLIENT', 'GETNAME'), Buffer.from('me'));
+  });
+
+  it('derives COMMAND replies from the command table', async () => {
+    const c = await connect();
+    assert.equal(await c.call('COMMAND', 'COUNT'), server.commands.size);
+    const [info] = (await c.call('COMMAND', 'INFO', 'ai.tensorget')) as Reply[][];
+    assert.deepEqual(info!.slice(0, 6), [Buffer.from('ai.tensorget'), 3, [new Status('readonly'), new Status('module')], 1, 1, 1]);
+    assert.deepEqual(await c.call('COMMAND', 'INFO', 'nope'), [null]);
+    const all = (await c.call('COMMAND')) as Reply[];
+    assert.equal(all.length, server.commands.size);
+    const docs = (await c.call('COMMAND', 'DOCS', 'ping')) as Reply[];
+    assert.equal(text(docs[0]!), 'ping');
+    assert.deepEqual(await c.call('COMMAND', 'GETKEYS', 'EXISTS', 'a', 'b'), [Buffer.from('a'), Buffer.from('b')]);
+  });
+
+  it('reports keys, clients and config', async () => {
+    const c = await connect();
+    ok(await c.call('FLUSHALL'));
+    assert.equal(await c.call('DBSIZE'), 0);
+    assert.ok(!text(await c.call('INFO', 'keyspace')).includes('db0'));
+    for (const k of ['a1', 'a2', 'b1']) ok(await c.call('AI.TENSORSET', k, 'UINT8', '1'));
+    assert.equal(await c.call('DBSIZE'), 3);
+    assert.match(text(await c.call('INFO', 'keyspace')), /db0:keys=3,expires=0,avg_ttl=0/);
+    assert.deepEqual(((await c.call('KEYS', 'a*')) as Buffer[]).map(String).sort(), ['a1', 'a2']);
+    assert.equal(await c.call('EXISTS', 'a1', 'a1', 'zz'), 2);
+    const seen = new Set<string>();
+    let cursor = '0';
+    do {
+      const [next, keys] = (await c.call('SCAN', cursor, 'COUNT', '1', 'MATCH', '*1')) as [Buffer, Buffer[]];
+      cursor = next.toString();
+      for (const k of keys) seen.add(k.toString());
+    } while (cursor !== '0');
+    assert.deepEqual([...seen].sort(), ['a1', 'b1']);
+    const [, typed] = (await c.call('SCAN', '0', 'TYPE', 'string')) as [Buffer, Buffer[]];
+    assert.deepEqual(typed, []);
+    assert.equal(errorText(await c.call('SCAN', 'x')), 'ERR invalid cursor');
+    assert.equal(await c.call('DEL', 'a1', 'nope'), 1);
+    assert.equal(await c.call('UNLINK', 'a2'), 1);
+    assert.deepEqual(await c.call('TYPE', 'a2'), new Status('none'));
+    ok(await c.call('CLIENT', 'SETNAME', 'tester'));
+    const list = text(await c.call('CLIENT', 'LIST'));
+    assert.match(list, /name=tester .*cmd=client\|list/);
+    assert.deepEqual(await c.call('CONFIG', 'GET', 'save'), [Buffer.from('save'), Buffer.from('')]);
+    assert.deepEqual(await c.call('CONFIG', 'GET', 'appendonly'), [Buffer.from('appendonly'), Buffer.from('no')]);
+    assert.deepEqual(await c.call('CONFIG', 'GET', 'port'), [Buffer.from('port'), Buffer.from(String(port))]);
+    assert.match(errorText(await c.call('CONFIG', 'SET', 'port', '1')), /can't set immutable config/);
+    ok(await c.call('CONFIG', 'SET', 'proto-max-bulk-len', '2mb'));
+    assert.deepEqual(await c.call('CONFIG', 'GET', 'proto-max-bulk-len'), [Buffer.from('proto-max-bulk-len'), Buffer.from(String(2 * 1024 * 1024))]);
+    const big = await connect();
+    big.sendRaw(`*1\r\n$${2 * 1024 * 1024 + 1}\r\n`);
+    assert.equal(errorText((await big.read(1))[0]!), 'ERR Protocol error: invalid bulk length');
+    ok(await c.call('CONFIG', 'SET', 'proto-max-bulk-len', '512mb'));
+    assert.match(text(await c.call('INFO')), /# Server\r\n.*# Backends\r\nbackends_loaded:0/s);
+  });
+
+  it('closes the connection after QUIT', async () => {
+    const c = await connect();
+    c.send('QUIT');
+    c.send('PING');
+    assert.deepEqual(await c.read(1), [new Status('OK')]);
+    await c.closedByServer();
+  });
+
+  it('stops reading from a client whose replies are not read, then catches up', async () => {
+    const c = await connect();
+    const watcher = await connect();
+    const mib = Buffer.alloc(1024 * 1024, 9);
+    ok(await c.call('AI.TENSORSET', 'mib', 'UINT8', String(mib.length), 'BLOB', mib));
+    const n = 96;
+    c.socket.pause();
+    for (let i = 0; i < n; i++) c.send('AI.TENSORGET', 'mib', 'BLOB');
+    // With the reader paused, the server must stop executing this client's commands once the
+    // socket is full: some requests stay unread in its query buffer.
+    let held = false;
+    for (let attempt = 0; attempt < 200 && !held; attempt++) {
+      const list = text(await watcher.call('CLIENT', 'LIST', 'ID', String(await idOf(c, watcher))));
+      const qbuf = Number(/qbuf=(\d+)/.exec(list)?.[1]);
+      const omem = Number(/omem=(\d+)/.exec(list)?.[1]);
+      held = qbuf > 0 && omem > 0;
+      if (!held) await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.ok(held, 'the server held back the unread client');
+    c.socket.resume();
+    const replies = await c.read(n);
+    for (const r of replies) assert.ok(mib.equals((r as Reply[])[2] as Buffer));
+  });
+});
+
+const ids = new WeakMap<RespClient, number>();
+/** The server-side id of a client, found once through CLIENT LIST before it was paused. */
+async function idOf(c: RespClient, watcher: RespClient): Promise<number> {
+  const known = ids.get(c);
+  if (known !== undefined) return known;
+  const port = c.socket.localPort;
+  const list = text(await watcher.call('CLIENT', 'LIST'));
+  const line = list.split('\n').find((l) => l.includes(`addr=127.0.0.1:${port} `));
+  const id = Number(/id=(\d+)/.exec(line ?? '')?.[1]);
+  ids.set(c, id);
+  return id;
+}
+
+function f32(values: number[]): Buffer {
+  return Buffer.from(new Float32Array(values).buffer);
+}
+
+function f64(values: number[]): Buffer {
+  return Buffer.from(new Float64Array(values).buffer);
+}
