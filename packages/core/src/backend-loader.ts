@@ -86,6 +86,9 @@ function isObject(v: unknown): v is object {
 export function validateBackend(value: unknown, name: BackendName): string | undefined {
   if (!isObject(value)) return 'it exports no backend object (default export or `backend`)';
   const b = value as Partial<Record<keyof Backend, unknown>>;
+  if (b.interfaceVersion === undefined && typeof b.loadModel !== 'function') {
+    return 'its export has neither interfaceVersion nor loadModel()';
+  }
   if (b.interfaceVersion !== BACKEND_INTERFACE_VERSION) {
     return `interface version ${String(b.interfaceVersion)} does not match this server's ${BACKEND_INTERFACE_VERSION}`;
   }

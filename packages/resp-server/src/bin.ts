@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { USAGE, UsageError, parseCliArgs } from './cli-args.js';
 import { ModelkvServer } from './server.js';
+import { packageVersion } from './version.js';
 
 async function main(): Promise<void> {
   let request;
@@ -11,15 +12,15 @@ async function main(): Promise<void> {
     process.stderr.write(`modelkv-server: ${err.message}\n`);
     process.exit(2);
   }
-  const server = new ModelkvServer(request.options);
   if (request.action === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
   if (request.action === 'version') {
-    process.stdout.write(`modelkv-server ${server.version}\n`);
+    process.stdout.write(`modelkv-server ${packageVersion()}\n`);
     return;
   }
+  const server = new ModelkvServer(request.options);
   let address;
   try {
     address = await server.listen();

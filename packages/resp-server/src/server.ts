@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { type BackendName, Engine } from '@modelkv/core';
 import { CommandTable } from './command-table.js';
@@ -9,6 +8,7 @@ import { DEFAULT_BIND, DEFAULT_PORT, ServerConfig, type ServerSettings, defaultS
 import { Connection } from './connection.js';
 import type { ClientState, ServerContext } from './context.js';
 import { ServerStats } from './stats.js';
+import { packageVersion } from './version.js';
 
 export interface BackendToLoad {
   readonly name: BackendName;
@@ -164,13 +164,4 @@ export { DEFAULT_BIND, DEFAULT_PORT };
 
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
 }
