@@ -1,54 +1,39 @@
 // TORCH cases for `pnpm bench:models`: the traced ResNet-18 (random weights) with AI.MODELRUN and
 // a small TorchScript function with AI.SCRIPTRUN, each next to the same call made in this process
 // straight on the backend's native addon, on the same inputs.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { casesFixture, closeEnough, serverCase } from '../lib/model-cases.mjs';
 
 /** Where the backend package lives (relative to the repository root) and its identifier. */
 export const backend = { name: 'TORCH', path: 'packages/backend-torch' };
 
-function fixture(dir, name) {
-  const manifest = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8'));
-  const tensor = (e) => ({ dtype: e.dtype, shape: e.shape, data: readFileSync(join(dir, e.file)) });
-  const cases = manifest.cases.map((c) => ({ function: c.function, inputs: c.inputs.map(tensor), outputs: c.outputs.map(tensor) }));
-  return { artifact: readFileSync(join(dir, manifest.file)), cases };
-}
-
-function closeEnough(got, want) {
-  if (got.length !== want.length) return false;
-  const a = new Float32Array(new Uint8Array(got).buffer);
-  const b = new Float32Array(new Uint8Array(want).buffer);
-  return a.every((x, i) => Math.abs(x - b[i]) <= 1e-3 * Math.max(1, Math.abs(b[i])));
-}
+const RTOL = 1e-3;
 
 /**
  * One case: `store` puts the model or script on the server, `command` is the run, and
- * `inProcess` the same call on the addon in this process.
+ * `inProcess` the same call on the addon in this process, checked here against Python torch.
  */
-function benchCase({ label, keyPrefix, fx, c, store, command, inProcess, iterations, throughputIterations, clients }) {
+async function benchCase({ label, keyPrefix, fx, c, store, command, inProcess, iterations, throughputIterations, clients }) {
+  const [local] = await inProcess();
+  if (!closeEnough(local.data, c.outputs[0].data, RTOL)) throw new Error(`${label}: the in-process output differs from Python torch's`);
   const keys = c.inputs.map((_, i) => `${keyPrefix}:in${i}`);
   const outKeys = c.outputs.map((_, i) => `${keyPrefix}:out${i}`);
-  const run = command(keys, outKeys);
-  return {
-    name: label,
+  return serverCase({
+    label,
     iterations,
     throughputIterations,
     clients,
-    async setupServer(client) {
-      await store(client, fx.artifact);
-      for (const [i, t] of c.inputs.entries()) {
-        await client.redis.sendCommand(['AI.TENSORSET', keys[i], t.dtype, ...t.shape.map(String), 'BLOB', t.data]);
-      }
-      await client.redis.sendCommand(run);
-      const [, , blob] = await client.redis.sendCommand(['AI.TENSORGET', outKeys[0], 'BLOB'], { typeMapping: { 36: Buffer } });
-      if (!closeEnough(blob, c.outputs[0].data)) throw new Error(`${label}: the server's output differs from Python torch's`);
-      const [local] = await inProcess();
-      if (!closeEnough(local.data, c.outputs[0].data)) throw new Error(`${label}: the in-process output differs from Python torch's`);
-    },
-    runServer: (client) => client.redis.sendCommand(run),
+    store: (client) => store(client, fx.artifact),
+    keys,
+    inputs: c.inputs,
+    command: command(keys, outKeys),
+    outKey: outKeys[0],
+    want: c.outputs[0].data,
+    rtol: RTOL,
+    reference: "Python torch's",
     runInProcess: inProcess,
-  };
+  });
 }
 
 /** @param {import('../models.mjs').BenchContext} ctx */
@@ -57,16 +42,16 @@ export default async function cases(ctx) {
   const dir = ctx.modelsDir('torch');
   const CPU = -1;
 
-  const resnet = fixture(dir, 'resnet18');
+  const resnet = casesFixture(dir, 'resnet18');
   const resnetCase = resnet.cases[0];
   const model = await addon.loadModel(resnet.artifact, CPU);
 
-  const functions = fixture(dir, 'functions');
+  const functions = casesFixture(dir, 'functions');
   const addCase = functions.cases.find((c) => c.function === 'addtwo');
   const script = await addon.compileScript(functions.artifact.toString('utf8'), CPU);
 
   return [
-    benchCase({
+    await benchCase({
       label: 'TORCH ResNet-18 (1x3x224x224) MODELRUN',
       keyPrefix: 'bench:torch:resnet18',
       fx: resnet,
@@ -80,7 +65,7 @@ export default async function cases(ctx) {
       // (--threads-per-queue 1), so more in-process callers would compare parallelism, not overhead.
       clients: 1,
     }),
-    benchCase({
+    await benchCase({
       label: 'TORCH script addtwo (3x4) SCRIPTRUN',
       keyPrefix: 'bench:torch:addtwo',
       fx: functions,

@@ -1,34 +1,13 @@
 // ONNX models through Debian's redis-cli: MODELSET (blob last and BLOB forms), MODELGET,
 // MODELDEL, the generic key commands, MODELRUN against the framework's outputs, AI.INFO.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { asArray, asBuffer, asInteger, describe as show, word } from '../src/cli-format.js';
-import { type ServerHandle, startServer } from '../src/harness.js';
-import { ONNX_BACKEND_ARGS, RUN_CASES, assertBytesClose, cliFor, cliTensor, errorOf, onnxFixture } from './onnx-fixtures.js';
+import { cliFor, cliTensor, errorOf, storeTensors } from '../src/cli-calls.js';
+import { useServer } from '../src/file-server.js';
+import { ONNX_BACKEND_ARGS, RUN_CASES, assertOnnxClose, onnxFixture } from './onnx-fixtures.js';
 
-let server: ServerHandle;
-let cli: ReturnType<typeof cliFor>;
-
-before(async () => {
-  server = await startServer({ args: ONNX_BACKEND_ARGS });
-  cli = cliFor(server.port);
-});
-
-after(async () => {
-  await server.stop();
-});
-
-/** Stores a fixture's inputs under `<prefix>:in<i>` and returns the keys. */
-async function storeInputs(prefix: string, name: string): Promise<string[]> {
-  const fx = onnxFixture(name);
-  const keys: string[] = [];
-  for (const [i, t] of fx.inputs.entries()) {
-    const key = `${prefix}:in${i}`;
-    assert.deepEqual(await cli(['AI.TENSORSET', key, t.dtype, ...t.shape.map(String), 'BLOB'], t.bytes), { status: 'OK' });
-    keys.push(key);
-  }
-  return keys;
-}
+const cli = cliFor(useServer({ args: ONNX_BACKEND_ARGS }));
 
 describe('redis-cli: storing ONNX models', () => {
   const tiny = onnxFixture('tiny_mul');
@@ -86,14 +65,14 @@ describe('redis-cli: AI.MODELRUN outputs match the framework that produced each 
     test(name, async () => {
       const fx = onnxFixture(name);
       assert.deepEqual(await cli(['AI.MODELSET', `run:${name}`, 'ONNX', 'CPU'], fx.model), { status: 'OK' });
-      const inputs = await storeInputs(`run:${name}`, name);
+      const inputs = await storeTensors(cli, `run:${name}`, fx.inputs);
       const outputs = fx.outputs.map((_, i) => `run:${name}:out${i}`);
       assert.deepEqual(await cli(['AI.MODELRUN', `run:${name}`, 'INPUTS', ...inputs, 'OUTPUTS', ...outputs]), { status: 'OK' });
       for (const [i, ref] of fx.outputs.entries()) {
         const got = await cliTensor(cli, outputs[i]!);
         assert.equal(got.dtype, ref.dtype, `${name} output ${ref.name}: dtype`);
         assert.deepEqual(got.shape, ref.shape, `${name} output ${ref.name}: shape`);
-        assertBytesClose(ref.dtype, got.blob, ref.bytes, `${name} output ${ref.name}`);
+        assertOnnxClose(ref.dtype, got.blob, ref.bytes, `${name} output ${ref.name}`);
       }
     });
   }
@@ -106,21 +85,21 @@ describe('redis-cli: AI.MODELRUN outputs match the framework that produced each 
     assert.deepEqual(await cli(['AI.MODELRUN', 'mnist_net', 'INPUTS', 'image12', 'OUTPUTS', 'label12']), { status: 'OK' });
     const got = await cliTensor(cli, 'label12');
     assert.deepEqual(got.shape, [1, 10]);
-    assertBytesClose('FLOAT', got.blob, fx.outputs[0]!.bytes.subarray(0, 10 * 4), 'label12');
+    assertOnnxClose('FLOAT', got.blob, fx.outputs[0]!.bytes.subarray(0, 10 * 4), 'label12');
   });
 
   test('setting a key that holds a model replaces it with the new one', async () => {
     const tiny = onnxFixture('tiny_mul');
     const mnist = onnxFixture('mnist_cnn');
     await cli(['AI.MODELSET', 'swap', 'ONNX', 'CPU'], tiny.model);
-    const tinyIn = await storeInputs('swap:tiny', 'tiny_mul');
+    const tinyIn = await storeTensors(cli, 'swap:tiny', tiny.inputs);
     assert.deepEqual(await cli(['AI.MODELRUN', 'swap', 'INPUTS', ...tinyIn, 'OUTPUTS', 'swap:out']), { status: 'OK' });
     assert.deepEqual(await cli(['AI.MODELSET', 'swap', 'ONNX', 'CPU'], mnist.model), { status: 'OK' });
     assert.ok(asBuffer(asArray(await cli(['AI.MODELGET', 'swap']))[2]).equals(mnist.model));
-    const mnistIn = await storeInputs('swap:mnist', 'mnist_cnn');
+    const mnistIn = await storeTensors(cli, 'swap:mnist', mnist.inputs);
     assert.deepEqual(await cli(['AI.MODELRUN', 'swap', 'INPUTS', ...mnistIn, 'OUTPUTS', 'swap:out']), { status: 'OK' });
     const got = await cliTensor(cli, 'swap:out');
-    assertBytesClose('FLOAT', got.blob, mnist.outputs[0]!.bytes, 'swap:out');
+    assertOnnxClose('FLOAT', got.blob, mnist.outputs[0]!.bytes, 'swap:out');
     // The replaced model's inputs no longer fit.
     assert.match(errorOf(await cli(['AI.MODELRUN', 'swap', 'INPUTS', ...tinyIn, 'OUTPUTS', 'swap:out'])) ?? '', /^ERR .*expects 1 inputs/);
   });

@@ -3,49 +3,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { BackendNotLoadedError, KeyNotFoundError, ModelkvError, WrongTypeError, createModelkvClient, type ModelkvClient } from '@modelkv/client';
-import { type ServerHandle, startServer } from '../src/harness.js';
-import { ONNX_BACKEND_ARGS, RUN_CASES, assertBytesClose, onnxFile, onnxFixture, type FixtureTensor } from './onnx-fixtures.js';
+import { bytesOf, clientTensor } from '../src/client-tensors.js';
+import { useServer } from '../src/file-server.js';
+import { startServer } from '../src/harness.js';
+import { ONNX_BACKEND_ARGS, RUN_CASES, assertOnnxClose, onnxFile, onnxFixture } from './onnx-fixtures.js';
 
-let server: ServerHandle;
-
-before(async () => {
-  server = await startServer({ args: ONNX_BACKEND_ARGS });
-});
-
-after(async () => {
-  await server.stop();
-});
-
-/** The fixture's bytes as the typed array of its dtype (STRING: its elements). */
-function typedData(t: FixtureTensor) {
-  const copy = new Uint8Array(t.bytes).buffer;
-  switch (t.dtype) {
-    case 'FLOAT':
-      return new Float32Array(copy);
-    case 'DOUBLE':
-      return new Float64Array(copy);
-    case 'INT8':
-      return new Int8Array(copy);
-    case 'INT16':
-      return new Int16Array(copy);
-    case 'INT32':
-      return new Int32Array(copy);
-    case 'INT64':
-      return new BigInt64Array(copy);
-    case 'UINT8':
-    case 'BOOL':
-      return new Uint8Array(copy);
-    case 'STRING':
-      return t.bytes.toString('utf8').split('\0').slice(0, -1);
-    default:
-      throw new Error(`no typed array for ${t.dtype}`);
-  }
-}
-
-function bytesOf(data: ArrayBufferView | string[]): Buffer {
-  if (Array.isArray(data)) return Buffer.from(data.map((s) => `${s}\0`).join(''), 'utf8');
-  return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-}
+const server = useServer({ args: ONNX_BACKEND_ARGS });
 
 for (const RESP of [2, 3] as const) {
   describe(`typed client over RESP${RESP}: ONNX models`, () => {
@@ -76,14 +39,14 @@ for (const RESP of [2, 3] as const) {
         const inputs = fx.inputs.map((_, i) => `${key}:in${i}`);
         const outputs = fx.outputs.map((_, i) => `${key}:out${i}`);
         for (const [i, t] of fx.inputs.entries()) {
-          await client.tensorSet(inputs[i]!, { dtype: t.dtype as 'FLOAT', shape: t.shape, data: typedData(t) as Float32Array });
+          await client.tensorSet(inputs[i]!, clientTensor(t));
         }
         await client.modelRun(key, { inputs, outputs });
         for (const [i, ref] of fx.outputs.entries()) {
           const got = await client.tensorGet(outputs[i]!);
           assert.equal(got.dtype, ref.dtype);
           assert.deepEqual(got.shape, ref.shape);
-          assertBytesClose(ref.dtype, bytesOf(got.data), ref.bytes, `${name}.${ref.name}`);
+          assertOnnxClose(ref.dtype, bytesOf(got.data), ref.bytes, `${name}.${ref.name}`);
         }
       });
     }

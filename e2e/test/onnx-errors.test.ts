@@ -1,22 +1,14 @@
 // Bad models and bad runs get an ERR reply naming the problem, store nothing, and leave the
 // server serving: through redis-cli against a server with the ONNX backend (and one without).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { asArray, asBuffer } from '../src/cli-format.js';
-import { type ServerHandle, startServer } from '../src/harness.js';
-import { ONNX_BACKEND_ARGS, cliFor, cliTensor, errorOf, onnxFile, onnxFixture } from './onnx-fixtures.js';
+import { cliFor, cliTensor, errorOf } from '../src/cli-calls.js';
+import { useServer } from '../src/file-server.js';
+import { startServer } from '../src/harness.js';
+import { ONNX_BACKEND_ARGS, onnxFile, onnxFixture } from './onnx-fixtures.js';
 
-let server: ServerHandle;
-let cli: ReturnType<typeof cliFor>;
-
-before(async () => {
-  server = await startServer({ args: ONNX_BACKEND_ARGS });
-  cli = cliFor(server.port);
-});
-
-after(async () => {
-  await server.stop();
-});
+const cli = cliFor(useServer({ args: ONNX_BACKEND_ARGS }));
 
 async function assertServing(afterWhat: string): Promise<void> {
   assert.deepEqual(await cli(['PING']), { status: 'PONG' }, `server stopped answering after ${afterWhat}`);

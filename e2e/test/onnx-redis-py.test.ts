@@ -1,41 +1,24 @@
 // ONNX models through redis-py (Debian's python3-redis), outputs checked with numpy against the
 // references torch computed when the models were made.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { type ServerHandle, redisPy, startServer } from '../src/harness.js';
+import { describe, test } from 'node:test';
+import { useServer } from '../src/file-server.js';
+import { redisPy } from '../src/harness.js';
+import { PY_FIXTURES } from '../src/redis-py-fixtures.js';
 import { ONNX_BACKEND_ARGS, ONNX_MODELS } from './onnx-fixtures.js';
 
-let server: ServerHandle;
+const server = useServer({ args: ONNX_BACKEND_ARGS });
 
-before(async () => {
-  server = await startServer({ args: ONNX_BACKEND_ARGS });
-});
-
-after(async () => {
-  await server.stop();
-});
-
-const SCRIPT = String.raw`
-import json, os, sys
-import numpy as np
-import redis
-
-port, models, name = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-NP = {"FLOAT": "<f4", "DOUBLE": "<f8", "INT8": "i1", "INT16": "<i2", "INT32": "<i4", "INT64": "<i8",
-      "UINT8": "u1", "UINT16": "<u2", "BOOL": "?"}
-r = redis.Redis(port=port)
-manifest = json.load(open(os.path.join(models, name + ".json")))
+const SCRIPT = PY_FIXTURES + String.raw`
+name = sys.argv[3]
+manifest = load_manifest(name)
 blob = open(os.path.join(models, manifest["model"]), "rb").read()
 key = "py:" + name
-assert r.execute_command("AI.MODELSET", key, "ONNX", "CPU", blob) in (b"OK", "OK", True)
+assert r.execute_command("AI.MODELSET", key, "ONNX", "CPU", blob) in OK
 backend, device, stored = r.execute_command("AI.MODELGET", key)
 assert (backend, device) == (b"ONNX", b"CPU"), (backend, device)
 assert stored == blob
 assert r.type(key) == b"AI__MODEL"
-
-def read(entry):
-    raw = open(os.path.join(models, entry["file"]), "rb").read()
-    return np.frombuffer(raw, dtype=NP[entry["dtype"]]).reshape(entry["shape"]) if entry["dtype"] in NP else raw
 
 ins, outs = [], []
 pipe = r.pipeline(transaction=False)
@@ -43,9 +26,9 @@ for i, e in enumerate(manifest["inputs"]):
     k = "%s:in%d" % (key, i)
     pipe.execute_command("AI.TENSORSET", k, e["dtype"], *e["shape"], "BLOB", read(e).tobytes())
     ins.append(k)
-assert all(x in (b"OK", "OK", True) for x in pipe.execute())
+assert all(x in OK for x in pipe.execute())
 outs = ["%s:out%d" % (key, i) for i in range(len(manifest["outputs"]))]
-assert r.execute_command("AI.MODELRUN", key, "INPUTS", *ins, "OUTPUTS", *outs) in (b"OK", "OK", True)
+assert r.execute_command("AI.MODELRUN", key, "INPUTS", *ins, "OUTPUTS", *outs) in OK
 checks = 0
 for k, e in zip(outs, manifest["outputs"]):
     dtype, shape, data = r.execute_command("AI.TENSORGET", k, "BLOB")

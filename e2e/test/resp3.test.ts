@@ -1,18 +1,10 @@
 // RESP3 after HELLO 3, byte types checked on the wire.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { type ServerHandle, startServer } from '../src/harness.js';
+import { describe, test } from 'node:test';
+import { useServer } from '../src/file-server.js';
 import { type RespReply, RespSocket, plain } from '../src/resp-socket.js';
 
-let server: ServerHandle;
-
-before(async () => {
-  server = await startServer();
-});
-
-after(async () => {
-  await server.stop();
-});
+const server = useServer();
 
 function elements(reply: RespReply): RespReply[] {
   assert.equal(reply.type, 'array', `expected an array, got ${reply.type}`);

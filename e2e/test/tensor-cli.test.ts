@@ -1,31 +1,14 @@
 // AI.TENSORSET / AI.TENSORGET through Debian's redis-cli.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import { type CliValue, asArray, asBuffer, asInteger, describe as show, parseCli, word } from '../src/cli-format.js';
+import { describe, test } from 'node:test';
+import { cliFor, errorOf } from '../src/cli-calls.js';
+import { type CliValue, asArray, asBuffer, asInteger, describe as show, word } from '../src/cli-format.js';
 import { BAD_VALUES, DTYPE_CASES, parseDouble } from '../src/dtype-cases.js';
 import { assertElements } from '../src/expect.js';
-import { type ServerHandle, redisCli, startServer } from '../src/harness.js';
+import { useServer } from '../src/file-server.js';
 
-let server: ServerHandle;
-
-before(async () => {
-  server = await startServer();
-});
-
-after(async () => {
-  await server.stop();
-});
-
-async function cli(args: string[], stdin?: Buffer): Promise<CliValue> {
-  const r = await redisCli(server.port, stdin ? ['-x', ...args] : args, stdin);
-  assert.equal(r.code, 0, `redis-cli ${args.join(' ')} exited with ${r.code}: ${r.stderr}`);
-  return parseCli(r.stdout);
-}
-
-function errorOf(v: CliValue): string | undefined {
-  return v && !Buffer.isBuffer(v) && !Array.isArray(v) && 'error' in v ? v.error : undefined;
-}
+const cli = cliFor(useServer());
 
 async function assertServing(after: string): Promise<void> {
   assert.deepEqual(await cli(['PING']), { status: 'PONG' }, `server stopped answering after ${after}`);

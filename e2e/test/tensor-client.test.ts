@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { KeyNotFoundError, type ModelkvClient, ModelkvError, WrongTypeError, createModelkvClient } from '@modelkv/client';
+import { bytesOf } from '../src/client-tensors.js';
 import { DTYPE_CASES } from '../src/dtype-cases.js';
 import { assertElements } from '../src/expect.js';
 import { type ServerHandle, startServer } from '../src/harness.js';
@@ -22,12 +23,6 @@ after(async () => {
   rmSync(tmp, { recursive: true, force: true });
   await server.stop();
 });
-
-/** The bytes a typed array or string list holds, for comparison with a case's blob. */
-function bytesOf(data: ArrayBufferView | string[]): Buffer {
-  if (Array.isArray(data)) return Buffer.concat(data.map((s) => Buffer.from(`${s}\0`, 'utf8')));
-  return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-}
 
 const TYPED: Record<string, (b: Buffer) => ArrayBufferView> = {
   FLOAT: (b) => new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length)),

@@ -5,17 +5,9 @@ import { after, before, describe, test } from 'node:test';
 import { RESP_TYPES, createClient } from 'redis';
 import { DTYPE_CASES } from '../src/dtype-cases.js';
 import { assertElements } from '../src/expect.js';
-import { type ServerHandle, startServer } from '../src/harness.js';
+import { useServer } from '../src/file-server.js';
 
-let server: ServerHandle;
-
-before(async () => {
-  server = await startServer();
-});
-
-after(async () => {
-  await server.stop();
-});
+const server = useServer();
 
 type Reply = unknown;
 

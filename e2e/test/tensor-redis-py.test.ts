@@ -1,17 +1,10 @@
 // AI.TENSORSET / AI.TENSORGET through redis-py (Debian's python3-redis), checked with numpy.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { type ServerHandle, redisPy, startServer } from '../src/harness.js';
+import { describe, test } from 'node:test';
+import { useServer } from '../src/file-server.js';
+import { redisPy } from '../src/harness.js';
 
-let server: ServerHandle;
-
-before(async () => {
-  server = await startServer();
-});
-
-after(async () => {
-  await server.stop();
-});
+const server = useServer();
 
 const SECTIONS: [string, string][] = [
   ['spec', 'the specification example and a zero-filled tensor'],

@@ -1,27 +1,19 @@
 // TF graphs through Debian's redis-cli: MODELSET with INPUTS / OUTPUTS (blob last and BLOB
 // forms), MODELGET, MODELRUN on every fixture graph against TensorFlow's own outputs, AI.INFO.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { asArray, asBuffer, asInteger, describe as show, word } from '../src/cli-format.js';
-import { type ServerHandle, startServer } from '../src/harness.js';
-import { RUN_CASES, TF_BACKEND_ARGS, assertSameOutput, cliFor, cliTensor, exactOutputs, tfFixture } from './tf-fixtures.js';
+import { cliFor, cliTensor } from '../src/cli-calls.js';
+import { useServer } from '../src/file-server.js';
+import { startServer } from '../src/harness.js';
+import { RUN_CASES, TF_BACKEND_ARGS, assertSameOutput, exactOutputs, tfFixture } from './tf-fixtures.js';
 
-let server: ServerHandle;
-let cli: ReturnType<typeof cliFor>;
-
-before(async () => {
-  server = await startServer({ args: TF_BACKEND_ARGS });
-  cli = cliFor(server.port);
-});
-
-after(async () => {
-  await server.stop();
-});
+const cli = cliFor(useServer({ args: TF_BACKEND_ARGS }));
 
 async function modelSet(key: string, name: string, form: 'last' | 'BLOB' = 'last'): Promise<void> {
   const fx = tfFixture(name);
   const args = ['AI.MODELSET', key, 'TF', 'CPU', 'INPUTS', ...fx.inputs.map((i) => i.name), 'OUTPUTS', ...fx.outputs.map((o) => o.name)];
-  assert.deepEqual(await cli(form === 'BLOB' ? [...args, 'BLOB'] : args, fx.graph), { status: 'OK' });
+  assert.deepEqual(await cli(form === 'BLOB' ? [...args, 'BLOB'] : args, fx.model), { status: 'OK' });
 }
 
 describe('redis-cli: storing TF graphs', () => {
@@ -32,20 +24,20 @@ describe('redis-cli: storing TF graphs', () => {
     assert.equal(reply.length, 3, show(reply));
     assert.equal(word(reply[0]), 'TF');
     assert.equal(word(reply[1]), 'CPU');
-    assert.ok(asBuffer(reply[2]).equals(fx.graph), 'MODELGET returns the blob byte for byte');
+    assert.ok(asBuffer(reply[2]).equals(fx.model), 'MODELGET returns the blob byte for byte');
     assert.deepEqual(await cli(['TYPE', 'tf:mul']), { status: 'AI__MODEL' });
   });
 
   test('the BLOB keyword form stores the same graph', async () => {
     await modelSet('tf:mul:kw', 'mul', 'BLOB');
-    assert.ok(asBuffer(asArray(await cli(['AI.MODELGET', 'tf:mul:kw']))[2]).equals(tfFixture('mul').graph));
+    assert.ok(asBuffer(asArray(await cli(['AI.MODELGET', 'tf:mul:kw']))[2]).equals(tfFixture('mul').model));
     assert.deepEqual(await cli(['AI.MODELDEL', 'tf:mul:kw']), { status: 'OK' });
     assert.deepEqual(await cli(['EXISTS', 'tf:mul:kw']), { integer: 0n });
   });
 
   test('node names with an output index (a:0, c:0) name the same tensors', async () => {
     const fx = tfFixture('mul');
-    assert.deepEqual(await cli(['AI.MODELSET', 'tf:mul:idx', 'TF', 'CPU', 'INPUTS', 'a:0', 'b:0', 'OUTPUTS', 'c:0'], fx.graph), { status: 'OK' });
+    assert.deepEqual(await cli(['AI.MODELSET', 'tf:mul:idx', 'TF', 'CPU', 'INPUTS', 'a:0', 'b:0', 'OUTPUTS', 'c:0'], fx.model), { status: 'OK' });
     for (const [i, t] of fx.inputs.entries()) {
       await cli(['AI.TENSORSET', `idx:in${i}`, t.dtype, ...t.shape.map(String), 'BLOB'], t.bytes);
     }
@@ -103,7 +95,7 @@ describe('redis-cli: session options from the server flags', () => {
     try {
       const run = cliFor(own.port);
       const fx = tfFixture('cnn');
-      assert.deepEqual(await run(['AI.MODELSET', 'cnn', 'TF', 'CPU', 'INPUTS', 'x', 'OUTPUTS', 'Identity', 'Identity_1'], fx.graph), { status: 'OK' });
+      assert.deepEqual(await run(['AI.MODELSET', 'cnn', 'TF', 'CPU', 'INPUTS', 'x', 'OUTPUTS', 'Identity', 'Identity_1'], fx.model), { status: 'OK' });
       await run(['AI.TENSORSET', 'images', 'FLOAT', ...fx.inputs[0]!.shape.map(String), 'BLOB'], fx.inputs[0]!.bytes);
       assert.deepEqual(await run(['AI.MODELRUN', 'cnn', 'INPUTS', 'images', 'OUTPUTS', 'probs', 'labels']), { status: 'OK' });
       assertSameOutput('FLOAT', (await cliTensor(run, 'probs')).blob, fx.outputs[0]!.bytes, 'probs', false);

@@ -2,43 +2,12 @@
 // with inputs / outputs, tensors as typed arrays, outputs against TensorFlow's, typed errors.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ModelkvError, createModelkvClient, type ModelkvClient, type TensorInput } from '@modelkv/client';
-import { type ServerHandle, startServer } from '../src/harness.js';
-import { RUN_CASES, TF_BACKEND_ARGS, type TfTensor, assertSameOutput, exactOutputs, tfFixture } from './tf-fixtures.js';
+import { ModelkvError, createModelkvClient, type ModelkvClient } from '@modelkv/client';
+import { bytesOf, clientTensor } from '../src/client-tensors.js';
+import { useServer } from '../src/file-server.js';
+import { RUN_CASES, TF_BACKEND_ARGS, assertSameOutput, exactOutputs, tfFixture } from './tf-fixtures.js';
 
-let server: ServerHandle;
-
-before(async () => {
-  server = await startServer({ args: TF_BACKEND_ARGS });
-});
-
-after(async () => {
-  await server.stop();
-});
-
-/** A fixture tensor as the typed client takes it: the typed array of its dtype, or strings. */
-function clientTensor(t: TfTensor): TensorInput {
-  const copy = new Uint8Array(t.bytes).buffer;
-  const shape = t.shape;
-  switch (t.dtype) {
-    case 'FLOAT': return { dtype: 'FLOAT', shape, data: new Float32Array(copy) };
-    case 'DOUBLE': return { dtype: 'DOUBLE', shape, data: new Float64Array(copy) };
-    case 'INT8': return { dtype: 'INT8', shape, data: new Int8Array(copy) };
-    case 'INT16': return { dtype: 'INT16', shape, data: new Int16Array(copy) };
-    case 'INT32': return { dtype: 'INT32', shape, data: new Int32Array(copy) };
-    case 'INT64': return { dtype: 'INT64', shape, data: new BigInt64Array(copy) };
-    case 'UINT8': return { dtype: 'UINT8', shape, data: new Uint8Array(copy) };
-    case 'UINT16': return { dtype: 'UINT16', shape, data: new Uint16Array(copy) };
-    case 'BOOL': return { dtype: 'BOOL', shape, data: new Uint8Array(copy) };
-    case 'STRING': return { dtype: 'STRING', shape, data: t.bytes.toString('utf8').split('\0').slice(0, -1) };
-    default: throw new Error(`no client tensor for ${t.dtype}`);
-  }
-}
-
-function bytesOf(data: ArrayBufferView | string[]): Buffer {
-  if (Array.isArray(data)) return Buffer.from(data.map((s) => `${s}\0`).join(''), 'utf8');
-  return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-}
+const server = useServer({ args: TF_BACKEND_ARGS });
 
 for (const RESP of [2, 3] as const) {
   describe(`typed client over RESP${RESP}: TF graphs`, () => {
@@ -58,14 +27,14 @@ for (const RESP of [2, 3] as const) {
       const got = await client.modelGet(`c${RESP}:cnn`);
       assert.equal(got.backend, 'TF');
       assert.equal(got.device, 'CPU');
-      assert.ok(Buffer.from(got.blob).equals(fx.graph));
+      assert.ok(Buffer.from(got.blob).equals(fx.model));
     });
 
     for (const name of RUN_CASES) {
       test(`modelRun ${name}: outputs as typed arrays match TensorFlow`, async () => {
         const fx = tfFixture(name);
         const key = `c${RESP}:${name}`;
-        await client.modelSet(key, { backend: 'TF', device: 'CPU', inputs: fx.inputs.map((i) => i.name), outputs: fx.outputs.map((o) => o.name), blob: fx.graph });
+        await client.modelSet(key, { backend: 'TF', device: 'CPU', inputs: fx.inputs.map((i) => i.name), outputs: fx.outputs.map((o) => o.name), blob: fx.model });
         const inputs = fx.inputs.map((_, i) => `${key}:in${i}`);
         const outputs = fx.outputs.map((_, i) => `${key}:out${i}`);
         for (const [i, t] of fx.inputs.entries()) await client.tensorSet(inputs[i]!, clientTensor(t));
@@ -81,7 +50,7 @@ for (const RESP of [2, 3] as const) {
 
     test('refusals arrive as ModelkvError with code ERR', async () => {
       const fx = tfFixture('mul');
-      await assert.rejects(client.modelSet(`c${RESP}:bad`, { backend: 'TF', device: 'CPU', outputs: ['c'], blob: fx.graph }), (err: unknown) => {
+      await assert.rejects(client.modelSet(`c${RESP}:bad`, { backend: 'TF', device: 'CPU', outputs: ['c'], blob: fx.model }), (err: unknown) => {
         assert.ok(err instanceof ModelkvError, String(err));
         assert.equal(err.code, 'ERR');
         assert.match(err.message, /need INPUTS/);

@@ -1,21 +1,12 @@
 // What the TF backend refuses, through redis-cli: each an ERR reply naming the reason, nothing
 // stored, and the server goes on serving.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { type ServerHandle, startServer } from '../src/harness.js';
-import { TF_BACKEND_ARGS, cliFor, cliTensor, errorOf, tfFile, tfFixture } from './tf-fixtures.js';
+import { before, describe, test } from 'node:test';
+import { cliFor, cliTensor, errorOf } from '../src/cli-calls.js';
+import { useServer } from '../src/file-server.js';
+import { TF_BACKEND_ARGS, tfFile, tfFixture } from './tf-fixtures.js';
 
-let server: ServerHandle;
-let cli: ReturnType<typeof cliFor>;
-
-before(async () => {
-  server = await startServer({ args: TF_BACKEND_ARGS });
-  cli = cliFor(server.port);
-});
-
-after(async () => {
-  await server.stop();
-});
+const cli = cliFor(useServer({ args: TF_BACKEND_ARGS }));
 
 async function refusedModelSet(key: string, args: string[], blob: Buffer, reason: RegExp): Promise<void> {
   const reply = await cli(['AI.MODELSET', key, 'TF', ...args], blob);
@@ -24,7 +15,7 @@ async function refusedModelSet(key: string, args: string[], blob: Buffer, reason
 }
 
 describe('redis-cli: AI.MODELSET refusals', () => {
-  const mul = () => tfFixture('mul').graph;
+  const mul = () => tfFixture('mul').model;
 
   test('INPUTS missing, OUTPUTS missing, both missing', async () => {
     await refusedModelSet('e:noin', ['CPU', 'OUTPUTS', 'c'], mul(), /^ERR .*need INPUTS/);
@@ -41,7 +32,7 @@ describe('redis-cli: AI.MODELSET refusals', () => {
   test("a blob that is not a GraphDef, with TensorFlow's reason; a truncated one", async () => {
     await refusedModelSet('e:junk', ['CPU', 'INPUTS', 'a', 'b', 'OUTPUTS', 'c'], Buffer.from('definitely not a protobuf\n'), /^ERR .*not a TensorFlow GraphDef: Invalid GraphDef/);
     await refusedModelSet('e:onnx', ['CPU', 'INPUTS', 'a', 'b', 'OUTPUTS', 'c'], Buffer.from([0x08, 0x07, 0x12, 0xff, 0xff]), /^ERR /);
-    const cnn = tfFixture('cnn').graph;
+    const cnn = tfFixture('cnn').model;
     await refusedModelSet('e:trunc', ['CPU', 'INPUTS', 'x', 'OUTPUTS', 'Identity'], cnn.subarray(0, Math.floor(cnn.length / 2)), /^ERR /);
   });
 
@@ -62,7 +53,7 @@ describe('redis-cli: AI.MODELSET refusals', () => {
 
 describe('redis-cli: AI.MODELRUN refusals', () => {
   before(async () => {
-    assert.deepEqual(await cli(['AI.MODELSET', 'r:mul', 'TF', 'CPU', 'INPUTS', 'a', 'b', 'OUTPUTS', 'c'], tfFixture('mul').graph), { status: 'OK' });
+    assert.deepEqual(await cli(['AI.MODELSET', 'r:mul', 'TF', 'CPU', 'INPUTS', 'a', 'b', 'OUTPUTS', 'c'], tfFixture('mul').model), { status: 'OK' });
     await cli(['AI.TENSORSET', 'r:f2', 'FLOAT', '2', 'VALUES', '1', '2']);
     await cli(['AI.TENSORSET', 'r:f3', 'FLOAT', '3', 'VALUES', '1', '2', '3']);
     await cli(['AI.TENSORSET', 'r:i2', 'INT32', '2', 'VALUES', '1', '2']);

@@ -1,44 +1,25 @@
 // TF graphs through redis-py (Debian's python3-redis): MODELSET with INPUTS / OUTPUTS, MODELGET,
 // MODELRUN checked with numpy against the outputs TensorFlow computed; errors as ResponseError.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { type ServerHandle, redisPy, startServer } from '../src/harness.js';
+import { describe, test } from 'node:test';
+import { useServer } from '../src/file-server.js';
+import { redisPy } from '../src/harness.js';
+import { PY_FIXTURES } from '../src/redis-py-fixtures.js';
 import { RUN_CASES, TF_BACKEND_ARGS, TF_MODELS, exactOutputs } from './tf-fixtures.js';
 
-let server: ServerHandle;
+const server = useServer({ args: TF_BACKEND_ARGS });
 
-before(async () => {
-  server = await startServer({ args: TF_BACKEND_ARGS });
-});
-
-after(async () => {
-  await server.stop();
-});
-
-const SCRIPT = String.raw`
-import json, os, sys
-import numpy as np
-import redis
-
-port, models, name, exact = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4] == "exact"
-NP = {"FLOAT": "<f4", "DOUBLE": "<f8", "INT8": "i1", "INT16": "<i2", "INT32": "<i4", "INT64": "<i8",
-      "UINT8": "u1", "UINT16": "<u2", "BOOL": "?"}
-r = redis.Redis(port=port)
-manifest = json.load(open(os.path.join(models, name + ".json")))
+const SCRIPT = PY_FIXTURES + String.raw`
+name, exact = sys.argv[3], sys.argv[4] == "exact"
+manifest = load_manifest(name)
 blob = open(os.path.join(models, manifest["model"]), "rb").read()
 key = "py:" + name
 ins = [e["name"] for e in manifest["inputs"]]
 outs = [e["name"] for e in manifest["outputs"]]
-assert r.execute_command("AI.MODELSET", key, "TF", "CPU", "INPUTS", *ins, "OUTPUTS", *outs, blob) in (b"OK", "OK", True)
+assert r.execute_command("AI.MODELSET", key, "TF", "CPU", "INPUTS", *ins, "OUTPUTS", *outs, blob) in OK
 backend, device, stored = r.execute_command("AI.MODELGET", key)
 assert (backend, device) == (b"TF", b"CPU"), (backend, device)
 assert stored == blob
-
-def read(entry):
-    raw = open(os.path.join(models, entry["file"]), "rb").read()
-    if entry["dtype"] == "STRING":
-        return np.array(raw.split(b"\0")[:-1], dtype=object).reshape(entry["shape"])
-    return np.frombuffer(raw, dtype=NP[entry["dtype"]]).reshape(entry["shape"])
 
 def blob_of(array, dtype):
     if dtype == "STRING":
@@ -48,10 +29,10 @@ def blob_of(array, dtype):
 in_keys = []
 for i, e in enumerate(manifest["inputs"]):
     k = "%s:in%d" % (key, i)
-    assert r.execute_command("AI.TENSORSET", k, e["dtype"], *e["shape"], "BLOB", blob_of(read(e), e["dtype"])) in (b"OK", "OK", True)
+    assert r.execute_command("AI.TENSORSET", k, e["dtype"], *e["shape"], "BLOB", blob_of(read(e), e["dtype"])) in OK
     in_keys.append(k)
 out_keys = ["%s:out%d" % (key, i) for i in range(len(outs))]
-assert r.execute_command("AI.MODELRUN", key, "INPUTS", *in_keys, "OUTPUTS", *out_keys) in (b"OK", "OK", True)
+assert r.execute_command("AI.MODELRUN", key, "INPUTS", *in_keys, "OUTPUTS", *out_keys) in OK
 for k, e in zip(out_keys, manifest["outputs"]):
     dtype, shape, data = r.execute_command("AI.TENSORGET", k, "BLOB")
     assert dtype.decode() == e["dtype"], (dtype, e["dtype"])

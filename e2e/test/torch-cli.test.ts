@@ -2,34 +2,14 @@
 // MODELGET, MODELRUN against Python torch's outputs, every dtype mapping) and scripts (SCRIPTSET,
 // SCRIPTGET, SCRIPTRUN, SCRIPTDEL, AI.INFO), with the errors each can give.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { asArray, asBuffer, describe as show, word } from '../src/cli-format.js';
 import { assertErr } from '../src/expect.js';
-import { type ServerHandle, startServer } from '../src/harness.js';
-import {
-  type Cli,
-  TORCH_BACKEND_ARGS,
-  TORCH_DTYPES,
-  assertOutputs,
-  cliFor,
-  cliTensor,
-  errorOf,
-  infoFields,
-  storeTensors,
-  torchFixture,
-} from './torch-fixtures.js';
+import { cliFor, cliTensor, errorOf, storeTensors } from '../src/cli-calls.js';
+import { useServer } from '../src/file-server.js';
+import { TORCH_BACKEND_ARGS, TORCH_DTYPES, assertOutputs, infoFields, torchFixture } from './torch-fixtures.js';
 
-let server: ServerHandle;
-let cli: Cli;
-
-before(async () => {
-  server = await startServer({ args: TORCH_BACKEND_ARGS });
-  cli = cliFor(server.port);
-});
-
-after(async () => {
-  await server.stop();
-});
+const cli = cliFor(useServer({ args: TORCH_BACKEND_ARGS }));
 
 async function assertAlive(): Promise<void> {
   assert.deepEqual(await cli(['PING']), { status: 'PONG' });

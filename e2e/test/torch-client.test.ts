@@ -3,25 +3,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ModelkvError, WrongTypeError, createModelkvClient, type ModelkvClient } from '@modelkv/client';
-import { type ServerHandle, startServer } from '../src/harness.js';
-import { type FixtureTensor, TORCH_BACKEND_ARGS, assertBytesClose, torchFixture } from './torch-fixtures.js';
+import { bytesOf } from '../src/client-tensors.js';
+import { useServer } from '../src/file-server.js';
+import { type FixtureTensor, assertBytesClose } from '../src/fixtures.js';
+import { TORCH_BACKEND_ARGS, torchFixture } from './torch-fixtures.js';
 
-let server: ServerHandle;
-
-before(async () => {
-  server = await startServer({ args: TORCH_BACKEND_ARGS });
-});
-
-after(async () => {
-  await server.stop();
-});
+const server = useServer({ args: TORCH_BACKEND_ARGS });
 
 function float32(t: FixtureTensor): Float32Array {
   return new Float32Array(new Uint8Array(t.bytes).buffer);
-}
-
-function bytesOf(data: ArrayBufferView): Buffer {
-  return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
 
 for (const RESP of [2, 3] as const) {

@@ -2,37 +2,15 @@
 // stored and run, outputs checked with numpy against Python torch's references; errors arrive
 // as redis.ResponseError.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { type ServerHandle, redisPy, startServer } from '../src/harness.js';
+import { test } from 'node:test';
+import { useServer } from '../src/file-server.js';
+import { redisPy } from '../src/harness.js';
+import { PY_FIXTURES } from '../src/redis-py-fixtures.js';
 import { TORCH_BACKEND_ARGS, TORCH_MODELS } from './torch-fixtures.js';
 
-let server: ServerHandle;
+const server = useServer({ args: TORCH_BACKEND_ARGS });
 
-before(async () => {
-  server = await startServer({ args: TORCH_BACKEND_ARGS });
-});
-
-after(async () => {
-  await server.stop();
-});
-
-const SCRIPT = String.raw`
-import json, os, sys
-import numpy as np
-import redis
-
-port, models = int(sys.argv[1]), sys.argv[2]
-NP = {"FLOAT": "<f4", "DOUBLE": "<f8", "INT8": "i1", "INT16": "<i2", "INT32": "<i4", "INT64": "<i8", "UINT8": "u1", "BOOL": "?"}
-r = redis.Redis(port=port)
-OK = (b"OK", "OK", True)
-
-def manifest(name):
-    return json.load(open(os.path.join(models, name + ".json")))
-
-def read(entry):
-    raw = open(os.path.join(models, entry["file"]), "rb").read()
-    return np.frombuffer(raw, dtype=NP[entry["dtype"]]).reshape(entry["shape"])
-
+const SCRIPT = PY_FIXTURES + String.raw`
 def run_case(command, key, case, prefix, fn=None):
     ins = []
     for i, e in enumerate(case["inputs"]):
@@ -53,14 +31,14 @@ def run_case(command, key, case, prefix, fn=None):
     return len(outs)
 
 checked = 0
-tuple3 = manifest("tuple3")
+tuple3 = load_manifest("tuple3")
 blob = open(os.path.join(models, tuple3["file"]), "rb").read()
 assert r.execute_command("AI.MODELSET", "py:tuple3", "TORCH", "CPU", "BLOB", blob) in OK
 backend, device, stored = r.execute_command("AI.MODELGET", "py:tuple3")
 assert (backend, device, stored) == (b"TORCH", b"CPU", blob)
 checked += run_case("AI.MODELRUN", "py:tuple3", tuple3["cases"][0], "py:tuple3")
 
-functions = manifest("functions")
+functions = load_manifest("functions")
 source = open(os.path.join(models, functions["file"])).read()
 assert r.execute_command("AI.SCRIPTSET", "py:fns", "CPU", source) in OK
 assert r.execute_command("AI.SCRIPTGET", "py:fns") == [b"CPU", source.encode()]
@@ -68,7 +46,7 @@ assert r.type("py:fns") == b"AI_SCRIPT"
 for i, case in enumerate(functions["cases"]):
     checked += run_case("AI.SCRIPTRUN", "py:fns", case, "py:fns:%d" % i, case["function"])
 
-bad = manifest("compile_error")
+bad = load_manifest("compile_error")
 try:
     r.execute_command("AI.SCRIPTSET", "py:bad", "CPU", open(os.path.join(models, bad["file"])).read())
     raise SystemExit("compile error not reported")
@@ -76,7 +54,7 @@ except redis.ResponseError as err:
     want = "line %d, column %d" % (bad["error"]["line"], bad["error"]["column"])
     assert want in str(err) and bad["error"]["reason"] in str(err), str(err)
 
-raises = manifest("raises")
+raises = load_manifest("raises")
 assert r.execute_command("AI.SCRIPTSET", "py:raise", "CPU", open(os.path.join(models, raises["file"])).read()) in OK
 x = raises["cases"][0]["inputs"][0]
 r.execute_command("AI.TENSORSET", "py:x", x["dtype"], *x["shape"], "BLOB", read(x).tobytes())

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { type ServerHandle, startServer } from '../src/harness.js';
 import { RespSocket, plain, text } from '../src/resp-socket.js';
-import { TORCH_BACKEND_ARGS, assertBytesClose, torchFixture } from './torch-fixtures.js';
+import { assertBytesClose } from '../src/fixtures.js';
+import { TORCH_BACKEND_ARGS, torchFixture } from './torch-fixtures.js';
 
 const spin = torchFixture('spin');
 const addtwo = spin.cases.find((c) => c.function === 'addtwo')!;

@@ -17,16 +17,14 @@ function findRepoRoot(from: string): string {
 
 export const REPO_ROOT = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
 export const MODELS_DIR = join(REPO_ROOT, 'e2e', 'models', 'onnx');
-const SCRIPTS_DIR = join(REPO_ROOT, 'e2e', 'fixtures', 'onnx');
-const PYTHON = process.env['MODELKV_PYTHON'] ?? '/usr/bin/python3';
+const MAKE_MODELS = join(REPO_ROOT, 'e2e', 'fixtures', 'make-models.sh');
+const generated = new Set<string>();
 
-/** Runs e2e/fixtures/onnx/<script>.py unless its stamp shows it already ran. */
+/** Runs e2e/fixtures/onnx/<script>.py through e2e/fixtures/make-models.sh, which skips it when its stamp is current. */
 export function ensureGenerated(script: string): void {
-  if (existsSync(join(MODELS_DIR, `${script}.done`))) return;
-  execFileSync(PYTHON, [join(SCRIPTS_DIR, `${script}.py`), MODELS_DIR], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
-  });
+  if (generated.has(script)) return;
+  execFileSync('bash', [MAKE_MODELS, `onnx/${script}.py`], { stdio: ['ignore', 'ignore', 'inherit'] });
+  generated.add(script);
 }
 
 export interface NamedTensor {

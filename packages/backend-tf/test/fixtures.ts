@@ -1,29 +1,20 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DType, Tensor, parseDType } from '@modelkv/core';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 export const TF_PYTHON = join(REPO_ROOT, '.cache/tf-venv/bin/python');
-const FIXTURES = join(REPO_ROOT, 'e2e/fixtures/tf');
+const MAKE_MODELS = join(REPO_ROOT, 'e2e/fixtures/make-models.sh');
 export const MODELS = join(REPO_ROOT, 'e2e/models/tf');
 
-/**
- * Runs the TF fixture scripts whose outputs are missing, with the convention of
- * e2e/fixtures/make-models.sh (stamp models/tf/<script>.done newer than the script).
- */
+/** Runs the TF fixture scripts whose outputs are missing, through e2e/fixtures/make-models.sh. */
 export function ensureModels(): void {
   if (!existsSync(TF_PYTHON)) {
     throw new Error(`${TF_PYTHON} is missing: run packages/backend-tf/scripts/provision.sh`);
   }
-  mkdirSync(MODELS, { recursive: true });
-  for (const script of readdirSync(FIXTURES).filter((f) => /^make_.*\.py$/.test(f))) {
-    const stamp = join(MODELS, script.replace(/\.py$/, '.done'));
-    if (existsSync(stamp) && statSync(stamp).mtimeMs > statSync(join(FIXTURES, script)).mtimeMs) continue;
-    execFileSync(TF_PYTHON, [join(FIXTURES, script), MODELS], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
-    writeFileSync(stamp, '');
-  }
+  execFileSync('bash', [MAKE_MODELS, 'tf/make_*.py'], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 export interface FixtureTensor {
