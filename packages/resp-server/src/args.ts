@@ -1,4 +1,5 @@
 import { AIError } from '@modelkv/core';
+import { isReadBufferView } from './read-buffer.js';
 
 /**
  * Parses a decimal integer with the rules Redis's string2ll applies: an optional `-`, no `+`,
@@ -59,13 +60,14 @@ export function syntaxError(): AIError {
 }
 
 /**
- * A buffer the keyspace may keep. A small argument that is a slice of a much larger network
- * chunk is copied, so that storing it does not pin the whole chunk in memory; so is one at an
- * offset that is not 8-byte aligned, so that backends can view tensor data as typed arrays.
- * Arguments the parser allocated exactly (those that spanned chunks) are kept as they are.
+ * A buffer the keyspace may keep. An argument that views the connection's read buffer is copied,
+ * since the next read overwrites it; so is a small slice of a much larger allocation, so that
+ * storing it does not pin the whole allocation, and one at an offset that is not 8-byte aligned,
+ * so that backends can view tensor data as typed arrays. Arguments the parser gave a buffer of
+ * their own (long bulk strings) are kept as they are.
  */
 export function ownBuffer(buf: Buffer): Buffer {
-  if (buf.byteOffset % 8 === 0 && buf.buffer.byteLength <= 2 * buf.length + 1024) return buf;
+  if (!isReadBufferView(buf) && buf.byteOffset % 8 === 0 && buf.buffer.byteLength <= 2 * buf.length + 1024) return buf;
   // allocUnsafe hands out 8-byte aligned memory (small sizes from Node's pool).
   const copy = Buffer.allocUnsafe(buf.length);
   buf.copy(copy);

@@ -1,12 +1,16 @@
 import type { Socket } from 'node:net';
 import { type Engine, oneLine } from '@modelkv/core';
 import type { CommandContext, ClientState, ServerContext } from './context.js';
+import { isReadBufferView } from './read-buffer.js';
 import { isClientError } from './reply-error.js';
 import { ProtocolError, RespParser } from './resp-parser.js';
 import { type Protocol, RespWriter } from './resp-writer.js';
+import { readInto } from './socket-reader.js';
 
 /** Replies are flushed mid-batch once this much is pending, so a long pipeline feels back-pressure. */
 const FLUSH_BYTES = 1024 * 1024;
+
+const AsyncFunction = (async () => undefined).constructor;
 
 /**
  * One client. Its commands run strictly in order: a command that waits on the engine (a model
@@ -14,6 +18,12 @@ const FLUSH_BYTES = 1024 * 1024;
  * meanwhile; other clients are served as usual. Replies are collected while a batch of
  * pipelined commands runs and written in one go. When the socket's buffer is full, reading
  * pauses until it drains.
+ *
+ * Requests are read straight into memory the parser lends (a read buffer, shared by all idle
+ * connections, or the buffer of a large bulk string in progress); the socket must come paused
+ * from the server (`pauseOnConnect`), so that no read has happened elsewhere. Arguments may view
+ * a read buffer, valid only until the next read: a handler that waits must be an async function,
+ * and it gets copies of them.
  */
 export class Connection implements CommandContext, ClientState {
   readonly reply = new RespWriter();
@@ -31,28 +41,39 @@ export class Connection implements CommandContext, ClientState {
   blocked = false;
 
   private readonly parser: RespParser;
+  private readonly socket: Socket;
   /** No more commands are read; the socket closes once the pending replies are sent. */
   private closing = false;
   private closed = false;
   private waitingForDrain = false;
 
   constructor(
-    private readonly socket: Socket,
+    accepted: Socket,
     readonly server: ServerContext,
     id: number,
     private readonly onClose: (conn: Connection) => void,
   ) {
     this.id = id;
     this.engine = server.engine;
-    this.remoteAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
-    this.localAddress = `${socket.localAddress ?? '?'}:${socket.localPort ?? 0}`;
-    this.parser = new RespParser({ maxBulkLength: server.config.settings.protoMaxBulkLen });
-    socket.setNoDelay(true);
-    socket.on('data', this.onData);
-    socket.on('drain', this.onDrain);
+    this.remoteAddress = `${accepted.remoteAddress ?? '?'}:${accepted.remotePort ?? 0}`;
+    this.localAddress = `${accepted.localAddress ?? '?'}:${accepted.localPort ?? 0}`;
+    const parser = new RespParser({ maxBulkLength: server.config.settings.protoMaxBulkLen });
+    this.parser = parser;
+    const socket = readInto(accepted, { buffer: () => parser.readBuffer(), received: this.onRead });
+    this.socket = socket ?? accepted;
+    if (socket === null) {
+      // The handle could not be taken over: the chunks Node reads are copied into the parser.
+      accepted.on('data', (chunk: Buffer) => {
+        this.onRead(chunk.length, chunk);
+        parser.settle();
+      });
+      accepted.resume();
+    }
+    this.socket.setNoDelay(true);
+    this.socket.on('drain', this.onDrain);
     // Resets and the like: 'close' follows, which is all that matters here.
-    socket.on('error', () => undefined);
-    socket.on('close', this.onSocketClose);
+    this.socket.on('error', () => undefined);
+    this.socket.on('close', this.onSocketClose);
   }
 
   get protocol(): Protocol {
@@ -81,11 +102,12 @@ export class Connection implements CommandContext, ClientState {
     this.socket.destroy();
   }
 
-  private readonly onData = (chunk: Buffer): void => {
-    this.server.stats.netInputBytes += chunk.length;
+  /** `n` bytes were read into `buf`: the region the parser lent, or a chunk of Node's own. */
+  private readonly onRead = (n: number, buf: Buffer): void => {
+    this.server.stats.netInputBytes += n;
     if (this.closing) return;
     this.parser.maxBulkLength = this.server.config.settings.protoMaxBulkLen;
-    this.parser.feed(chunk);
+    this.parser.received(n, buf);
     this.process();
   };
 
@@ -119,9 +141,11 @@ export class Connection implements CommandContext, ClientState {
     }
     this.lastCommand = spec.name;
     this.server.stats.commandsProcessed++;
+    const handler = spec.handler!;
+    if (handler instanceof AsyncFunction) argv = ownArgs(argv);
     let result: void | Promise<void>;
     try {
-      result = spec.handler!(this, argv);
+      result = handler(this, argv);
     } catch (err) {
       this.replyError(err);
       return;
@@ -194,4 +218,9 @@ export class Connection implements CommandContext, ClientState {
     this.reply.discard();
     this.onClose(this);
   };
+}
+
+/** Copies of the arguments that view a read buffer, for a command that uses them after waiting. */
+function ownArgs(argv: Buffer[]): Buffer[] {
+  return argv.map((a) => (isReadBufferView(a) ? Buffer.from(a) : a));
 }

@@ -1,9 +1,20 @@
 import { parseStrictInt } from './args.js';
+import { READ_BUFFER_BYTES, allocReadBuffer, sharedReadBuffer } from './read-buffer.js';
+import { ZERO_COPY_BYTES } from './resp-writer.js';
 
 /** Redis's proto-max-bulk-len default: 512 MiB. */
 export const DEFAULT_MAX_BULK_LENGTH = 512 * 1024 * 1024;
 /** Longest inline command or header line without a newline, as Redis's PROTO_INLINE_MAX_SIZE. */
 export const MAX_INLINE_LENGTH = 64 * 1024;
+/**
+ * Bulk strings at least this long get a buffer of their own, which the rest of their data is
+ * read straight into; shorter ones are views of the read buffer. No longer than the size from
+ * which replies reference a bulk instead of copying it, so a reply never references the read
+ * buffer (ECHO).
+ */
+export const OWN_BULK_BYTES = ZERO_COPY_BYTES;
+/** A read is given at least this much room; with less, the buffer is compacted or replaced. */
+const MIN_READ_BYTES = 16 * 1024;
 const MAX_MULTIBULK_LENGTH = 2147483647;
 
 const CR = 0x0d;
@@ -28,28 +39,42 @@ export interface ParserOptions {
  * inline commands (a line of words, with Redis's quoting rules). Binary safe; frames may be split
  * at any byte.
  *
- * A bulk string wholly inside the received chunk is returned as a slice of it; one that spans
- * chunks is copied once into a Buffer of its exact size, so large values cost one copy and no
- * re-buffering, whatever the chunk sizes.
+ * The parser provides the memory requests are read into: `readBuffer()` says where the next read
+ * should land and `received()` takes note of it (a socket's `onread` option does exactly this),
+ * or `feed()` copies data in. A parser with nothing left to parse lends the read buffer that all
+ * parsers share, so idle connections hold no memory; bytes still unparsed once a read's commands
+ * have been taken (a partial command, or commands held back while the connection waits) move to
+ * a buffer of the parser's own. Once the header of a long bulk string (OWN_BULK_BYTES or more)
+ * has arrived, the bulk gets a buffer of its exact size and the rest of its data is read straight
+ * into it, so large values cost no copy beyond the part that came with the header.
+ *
+ * The arguments `next()` returns are valid while the command runs synchronously: short ones view
+ * a read buffer, which the next read (of any connection) overwrites. Whatever is kept must be
+ * copied (ownBuffer), and a command that waits must be given copies.
  */
 export class RespParser {
   maxBulkLength: number;
 
+  /** The shared read buffer or the parser's own: bytes [pos, end) are received, not yet parsed. */
   private buf: Buffer = EMPTY;
+  /** buf[0, end): what parsing looks at, so that searches stop at the data received. */
+  private data: Buffer = EMPTY;
   private pos = 0;
-  /** Chunks received while waiting for the end of a line, joined once the line is complete. */
-  private waiting: Buffer[] = [];
-  private waitingBytes = 0;
-  /** The unparsed tail is the start of a line whose end has not arrived yet. */
-  private partialLine = false;
+  private end = 0;
+  /** Bytes after the start of the line in progress already searched for its end. */
+  private scanned = 0;
+  /** The region the last readBuffer() returned, which the next received() refers to. */
+  private lent: Buffer | null = null;
 
   /** Arguments still expected by the multibulk in progress; 0 when between commands. */
   private argsLeft = 0;
   private argv: Buffer[] = [];
-  /** A bulk string spanning chunks, filled as data arrives. */
+  /** Length of a short bulk whose header was parsed and whose data has not all arrived, or -1. */
+  private pendingLength = -1;
+  /** A long bulk's own buffer (its data, then CRLF), filled as data arrives. */
   private bulk: Buffer | null = null;
   private bulkFill = 0;
-  /** CRLF bytes still expected after the last bulk's data. */
+  /** CRLF bytes still expected after the last short bulk's data. */
   private crlfLeft = 0;
 
   constructor(options: ParserOptions = {}) {
@@ -58,30 +83,79 @@ export class RespParser {
 
   /** Bytes received and not yet consumed (for CLIENT LIST's qbuf). */
   get bufferedBytes(): number {
-    return this.buf.length - this.pos + this.waitingBytes;
+    return this.end - this.pos + (this.bulk === null ? 0 : this.bulkFill);
   }
 
-  feed(chunk: Buffer): void {
-    if (chunk.length === 0) return;
-    if (this.pos >= this.buf.length) {
-      this.buf = chunk;
-      this.pos = 0;
-      return;
+  /**
+   * Where the next read should land: the rest of the long bulk in progress, or room after the
+   * unparsed bytes. Call it once the commands of the last read have been taken: it first moves
+   * what is left unparsed out of the shared buffer (see `settle()`). The next `received()` must
+   * refer to the region returned by the last call.
+   */
+  readBuffer(): Buffer {
+    const bulk = this.bulk;
+    if (bulk !== null && this.pos === this.end && this.bulkFill < bulk.length) {
+      this.lent = bulk.subarray(this.bulkFill);
+    } else {
+      this.settle();
+      if (this.pos === this.end) {
+        this.buf = sharedReadBuffer();
+        this.pos = 0;
+        this.end = 0;
+        this.data = EMPTY;
+      }
+      this.lent = this.buf.subarray(this.end);
     }
-    // A partial line is pending: join only once a newline can have arrived, so that a line
-    // trickling in byte by byte is not copied again for every byte.
-    const pending = this.buf.length - this.pos + this.waitingBytes;
-    if (this.partialLine && chunk.indexOf(LF) === -1 && pending + chunk.length <= MAX_INLINE_LENGTH + 2) {
-      this.waiting.push(chunk);
-      this.waitingBytes += chunk.length;
-      return;
+    return this.lent;
+  }
+
+  /**
+   * Moves the bytes still unparsed to the start of the parser's own buffer, with room for a read
+   * after them, so that the shared buffer can take another connection's read. `readBuffer()`
+   * does it; a caller feeding data in must call it before another parser is fed.
+   */
+  settle(): void {
+    const tail = this.end - this.pos;
+    if (tail === 0) return;
+    if (this.buf !== sharedReadBuffer() && this.buf.length - tail >= MIN_READ_BYTES) {
+      if (this.pos === 0) return;
+      this.buf.copyWithin(0, this.pos, this.end);
+    } else {
+      const own = allocReadBuffer(Math.max(READ_BUFFER_BYTES, 2 * tail + MIN_READ_BYTES));
+      this.buf.copy(own, 0, this.pos, this.end);
+      this.buf = own;
     }
-    const parts = [this.buf.subarray(this.pos), ...this.waiting, chunk];
-    this.buf = Buffer.concat(parts);
     this.pos = 0;
-    this.waiting = [];
-    this.waitingBytes = 0;
-    this.partialLine = false;
+    this.end = tail;
+    this.data = this.buf.subarray(0, tail);
+  }
+
+  /** `n` bytes were read into `region`, the region readBuffer() returned last. */
+  received(n: number, region: Uint8Array): void {
+    if (n <= 0) return;
+    if (region !== this.lent) {
+      // Not where the data was expected: take a copy rather than lose or misplace it.
+      this.feed(region.subarray(0, n));
+      return;
+    }
+    this.lent = null;
+    if (this.bulk !== null && region.buffer === this.bulk.buffer) {
+      this.bulkFill += n;
+      return;
+    }
+    this.end += n;
+    this.data = this.buf.subarray(0, this.end);
+  }
+
+  /** Copies received data in (when the data was not read into `readBuffer()`). */
+  feed(chunk: Uint8Array): void {
+    for (let off = 0; off < chunk.length; ) {
+      const room = this.readBuffer();
+      const n = Math.min(room.length, chunk.length - off);
+      room.set(chunk.subarray(off, off + n));
+      this.received(n, room);
+      off += n;
+    }
   }
 
   /**
@@ -89,11 +163,10 @@ export class RespParser {
    * Throws ProtocolError on a malformed request; the parser must not be used afterwards.
    */
   next(): Buffer[] | null {
-    if (this.waitingBytes > 0) return null;
     for (;;) {
       if (this.argsLeft === 0) {
-        if (this.pos >= this.buf.length) return this.idle();
-        if (this.buf[this.pos] !== 0x2a /* '*' */) {
+        if (this.pos >= this.end) return null;
+        if (this.data[this.pos] !== 0x2a /* '*' */) {
           const args = this.inline();
           if (args === null) return null;
           if (args.length > 0) return args;
@@ -106,7 +179,10 @@ export class RespParser {
         if (count <= 0) continue;
         this.argsLeft = count;
       }
-      if (!this.readArgs()) return null;
+      if (!this.readArgs()) {
+        this.ownArgs();
+        return null;
+      }
       const argv = this.argv;
       this.argv = [];
       return argv;
@@ -115,58 +191,76 @@ export class RespParser {
 
   /** Reads bulk strings until the multibulk in progress is complete; false when data ran out. */
   private readArgs(): boolean {
-    const buf = this.buf;
     while (this.argsLeft > 0) {
       if (this.bulk !== null) {
-        const take = Math.min(this.bulk.length - this.bulkFill, buf.length - this.pos);
-        buf.copy(this.bulk, this.bulkFill, this.pos, this.pos + take);
-        this.bulkFill += take;
-        this.pos += take;
-        if (this.bulkFill < this.bulk.length) return false;
-        this.argv.push(this.bulk);
-        this.bulk = null;
-        this.crlfLeft = 2;
+        if (!this.fillBulk()) return false;
+        continue;
       }
       if (this.crlfLeft > 0) {
         if (!this.skipCrlf()) return false;
         this.argsLeft--;
         continue;
       }
-      if (this.pos >= buf.length) return false;
-      if (buf[this.pos] !== 0x24 /* '$' */) {
-        throw new ProtocolError(`expected '$', got '${String.fromCharCode(buf[this.pos]!)}'`);
-      }
-      const len = this.headerLine('bulk count', 'bulk length');
-      if (len === undefined) return false;
-      if (len < 0 || len > this.maxBulkLength) throw new ProtocolError('invalid bulk length');
-      const avail = buf.length - this.pos;
-      if (avail >= len) {
-        this.argv.push(buf.subarray(this.pos, this.pos + len));
-        this.pos += len;
-      } else {
-        let target: Buffer;
-        try {
-          target = Buffer.allocUnsafe(len);
-        } catch {
-          throw new ProtocolError(`cannot allocate a bulk string of ${len} bytes`);
+      let len = this.pendingLength;
+      if (len < 0) {
+        if (this.pos >= this.end) return false;
+        const c = this.data[this.pos]!;
+        if (c !== 0x24 /* '$' */) throw new ProtocolError(`expected '$', got '${String.fromCharCode(c)}'`);
+        const n = this.headerLine('bulk count', 'bulk length');
+        if (n === undefined) return false;
+        if (n < 0 || n > this.maxBulkLength) throw new ProtocolError('invalid bulk length');
+        if (n >= OWN_BULK_BYTES) {
+          this.startBulk(n);
+          continue;
         }
-        buf.copy(target, 0, this.pos);
-        this.bulk = target;
-        this.bulkFill = avail;
-        this.pos = buf.length;
+        len = n;
+      }
+      if (this.end - this.pos < len) {
+        this.pendingLength = len;
         return false;
       }
+      this.pendingLength = -1;
+      this.argv.push(this.data.subarray(this.pos, this.pos + len));
+      this.pos += len;
       this.crlfLeft = 2;
     }
     return true;
   }
 
+  /** A buffer for a long bulk's data and its CRLF, so that they can be read in one go. */
+  private startBulk(len: number): void {
+    try {
+      this.bulk = Buffer.allocUnsafeSlow(len + 2);
+    } catch {
+      throw new ProtocolError(`cannot allocate a bulk string of ${len} bytes`);
+    }
+    this.bulkFill = 0;
+  }
+
+  /** Moves received data into the long bulk in progress; true once it is complete. */
+  private fillBulk(): boolean {
+    const bulk = this.bulk!;
+    const take = Math.min(bulk.length - this.bulkFill, this.end - this.pos);
+    if (take > 0) {
+      this.data.copy(bulk, this.bulkFill, this.pos, this.pos + take);
+      this.bulkFill += take;
+      this.pos += take;
+    }
+    if (this.bulkFill < bulk.length) return false;
+    const len = bulk.length - 2;
+    if (bulk[len] !== CR || bulk[len + 1] !== LF) throw new ProtocolError('expected CRLF after bulk data');
+    this.argv.push(bulk.subarray(0, len));
+    this.bulk = null;
+    this.argsLeft--;
+    return true;
+  }
+
   private skipCrlf(): boolean {
-    const buf = this.buf;
+    const data = this.data;
     while (this.crlfLeft > 0) {
-      if (this.pos >= buf.length) return false;
+      if (this.pos >= this.end) return false;
       const expected = this.crlfLeft === 2 ? CR : LF;
-      if (buf[this.pos] !== expected) throw new ProtocolError('expected CRLF after bulk data');
+      if (data[this.pos] !== expected) throw new ProtocolError('expected CRLF after bulk data');
       this.pos++;
       this.crlfLeft--;
     }
@@ -178,14 +272,16 @@ export class RespParser {
    * a malformed number or a line longer than Redis allows.
    */
   private headerLine(what: string, name: string): number | undefined {
-    const buf = this.buf;
-    const cr = findCr(buf, this.pos + 1);
-    if (cr === -1 || cr + 1 >= buf.length) {
-      if (buf.length - this.pos > MAX_INLINE_LENGTH) throw new ProtocolError(`too big ${what} string`);
-      return this.keepTail();
+    const data = this.data;
+    const cr = findCr(data, this.pos + 1 + this.scanned);
+    if (cr === -1 || cr + 1 >= data.length) {
+      if (data.length - this.pos > MAX_INLINE_LENGTH) throw new ProtocolError(`too big ${what} string`);
+      this.scanned = (cr === -1 ? data.length : cr) - this.pos - 1;
+      return undefined;
     }
-    if (buf[cr + 1] !== LF) throw new ProtocolError(`invalid ${name}`);
-    const n = parseStrictInt(buf, this.pos + 1, cr);
+    this.scanned = 0;
+    if (data[cr + 1] !== LF) throw new ProtocolError(`invalid ${name}`);
+    const n = parseStrictInt(data, this.pos + 1, cr);
     if (n === undefined) throw new ProtocolError(`invalid ${name}`);
     this.pos = cr + 2;
     return n;
@@ -193,36 +289,32 @@ export class RespParser {
 
   /** An inline command: one line of words. Null when the line is incomplete. */
   private inline(): Buffer[] | null {
-    const buf = this.buf;
-    const lf = buf.indexOf(LF, this.pos);
+    const data = this.data;
+    const lf = data.indexOf(LF, this.pos + this.scanned);
     if (lf === -1) {
-      if (buf.length - this.pos > MAX_INLINE_LENGTH) throw new ProtocolError('too big inline request');
-      return this.keepTail() ?? null;
+      if (data.length - this.pos > MAX_INLINE_LENGTH) throw new ProtocolError('too big inline request');
+      this.scanned = data.length - this.pos;
+      return null;
     }
+    this.scanned = 0;
     let end = lf;
-    if (end > this.pos && buf[end - 1] === CR) end--;
-    const line = buf.subarray(this.pos, end);
+    if (end > this.pos && data[end - 1] === CR) end--;
+    const line = data.subarray(this.pos, end);
     this.pos = lf + 1;
     const args = splitInlineArgs(line);
     if (args === null) throw new ProtocolError('unbalanced quotes in request');
     return args;
   }
 
-  /** Keeps the unparsed tail for the next chunk (it is copied then, so drop the big chunk now). */
-  private keepTail(): undefined {
-    this.partialLine = true;
-    if (this.pos > 0) {
-      this.buf = Buffer.from(this.buf.subarray(this.pos));
-      this.pos = 0;
+  /** The arguments of a command still incomplete are kept across reads: copy those viewing buf. */
+  private ownArgs(): void {
+    const argv = this.argv;
+    const memory = this.buf.buffer;
+    for (let i = 0; i < argv.length; i++) {
+      if (argv[i]!.buffer === memory) argv[i] = Buffer.from(argv[i]!);
     }
-    return undefined;
   }
 
-  private idle(): null {
-    this.buf = EMPTY;
-    this.pos = 0;
-    return null;
-  }
 }
 
 /** indexOf(CR): header lines are short, so scan a few bytes in JS before calling into C++. */

@@ -89,8 +89,10 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
         maxTensorBytes: this.settings.protoMaxBulkLen,
         cwd: options.cwd,
       });
-    this.tcp = net.createServer({ noDelay: true, keepAlive: true, highWaterMark: SOCKET_BUFFER_BYTES }, (socket) =>
-      this.accept(socket),
+    // Paused: a connection reads into its own memory, starting with the first byte.
+    this.tcp = net.createServer(
+      { noDelay: true, keepAlive: true, highWaterMark: SOCKET_BUFFER_BYTES, pauseOnConnect: true },
+      (socket) => this.accept(socket),
     );
     // A listening error is reported by listen(); later ones (EMFILE) must not bring the server down.
     this.tcp.on('error', () => undefined);
@@ -147,6 +149,8 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
     if (this.connections.size >= this.settings.maxClients) {
       this.stats.rejectedConnections++;
       socket.on('error', () => undefined);
+      // Read (and drop) what the client sends, so that closing does not reset the connection.
+      socket.resume();
       socket.end('-ERR max number of clients reached\r\n');
       return;
     }

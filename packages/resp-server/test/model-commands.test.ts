@@ -5,19 +5,23 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { type ModelkvServer, createServer } from '../src/server.js';
-import { ErrorReply, type Reply, RespClient, Status, text } from './resp-client.js';
+import { ErrorReply, type Reply, RespClient, Status, encodeCommand, text } from './resp-client.js';
 
 /**
  * A small backend, written the way a third party would write one: a model is JSON naming an
  * element-wise operation on FLOAT tensors. A model marked `gated` finishes its runs only when
- * the test opens the gate, so the test can hold a run in flight for as long as it needs.
+ * the test opens the gate (which closes again for later runs), so the test can hold a run in
+ * flight for as long as it needs.
  */
 function backendSource(coreUrl: string): string {
   return `
 import { Tensor, BACKEND_INTERFACE_VERSION } from ${JSON.stringify(coreUrl)};
 let opened = () => {};
 let gate = new Promise((r) => { opened = r; });
-export function openGate() { opened(); }
+export function openGate() {
+  opened();
+  gate = new Promise((r) => { opened = r; });
+}
 export const backend = {
   name: 'ONNX',
   interfaceVersion: BACKEND_INTERFACE_VERSION,
@@ -163,6 +167,33 @@ describe('model commands over a socket', () => {
     ok(run!);
     assert.deepEqual(got, [new Status('FLOAT'), [2], [Buffer.from('2'), Buffer.from('4')]]);
     assert.deepEqual(pong, new Status('PONG'));
+  });
+
+  it('keeps the keys of a waiting run intact while the requests after it arrive', async () => {
+    const mod = (await import(pathToFileURL(backendPath).href)) as { openGate(): void };
+    const a = await connect();
+    const b = await connect();
+    ok(await a.call('AI.MODELSET', 'slow-mul', 'ONNX', 'CPU', '{"op":"mul","gated":true}'));
+    ok(await a.call('AI.TENSORSET', 'p', 'FLOAT', '2', 'VALUES', '3', '4'));
+    const later = Array.from({ length: 300 }, (_, i) =>
+      encodeCommand(['AI.TENSORSET', `filler:${i}`, 'UINT8', '1000', 'BLOB', Buffer.alloc(1000, i)]),
+    );
+    // The run and the requests after it come in one write, so in one read.
+    a.sendRaw(Buffer.concat([encodeCommand(['AI.MODELRUN', 'slow-mul', 'INPUTS', 'p', 'p', 'OUTPUTS', 'product:kept']), ...later.slice(0, 50)]));
+    let held = false;
+    for (let attempt = 0; attempt < 200 && !held; attempt++) {
+      held = /flags=b .*cmd=ai\.modelrun/.test(text(await b.call('CLIENT', 'LIST')));
+      if (!held) await new Promise((r) => setTimeout(r, 5));
+    }
+    assert.ok(held, 'the run is in flight');
+    a.sendRaw(Buffer.concat(later.slice(50)));
+    await new Promise((r) => setTimeout(r, 20));
+    mod.openGate();
+    const replies = await a.read(301);
+    for (const r of replies) ok(r);
+    assert.deepEqual(await a.call('AI.TENSORGET', 'product:kept', 'VALUES'), [new Status('FLOAT'), [2], [Buffer.from('9'), Buffer.from('16')]]);
+    assert.deepEqual(await a.call('AI.TENSORGET', 'filler:49', 'BLOB'), [new Status('UINT8'), [1000], Buffer.alloc(1000, 49)]);
+    assert.deepEqual(await a.call('AI.TENSORGET', 'filler:299', 'BLOB'), [new Status('UINT8'), [1000], Buffer.alloc(1000, 299 & 0xff)]);
   });
 });
 

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ProtocolError, RespParser, splitInlineArgs } from '../src/resp-parser.js';
+import { ownBuffer } from '../src/args.js';
+import { READ_BUFFER_BYTES, isReadBufferView } from '../src/read-buffer.js';
+import { OWN_BULK_BYTES, ProtocolError, RespParser, splitInlineArgs } from '../src/resp-parser.js';
 import { encodeCommand } from './resp-client.js';
 
 /** Feeds the chunks in order and collects every command the parser yields, as strings (latin1). */
@@ -11,6 +13,31 @@ function parseAll(chunks: readonly Buffer[], parser = new RespParser()): string[
     for (let cmd = parser.next(); cmd !== null; cmd = parser.next()) out.push(cmd.map((a) => a.toString('latin1')));
   }
   return out;
+}
+
+/**
+ * Delivers the stream as a socket reading into the parser's memory does: each read fills at most
+ * the next of `sizes` bytes (cycling) of the region the parser lends, and the commands complete
+ * after it are taken (copied, as their arguments are valid only until the next one).
+ */
+function readAll(stream: Buffer, sizes: readonly number[], parser = new RespParser()): Buffer[][] {
+  const out: Buffer[][] = [];
+  for (let off = 0, i = 0; off < stream.length; i++) {
+    const region = parser.readBuffer();
+    const n = Math.min(region.length, sizes[i % sizes.length]!, stream.length - off);
+    stream.copy(region, 0, off, off + n);
+    parser.received(n, region);
+    off += n;
+    for (let c = parser.next(); c !== null; c = parser.next()) out.push(c.map((a) => Buffer.from(a)));
+  }
+  return out;
+}
+
+/** Bytes that differ from offset to offset, so a misplaced copy cannot go unnoticed. */
+function pattern(size: number, seed: number): Buffer {
+  const b = Buffer.allocUnsafe(size);
+  for (let i = 0; i < size; i++) b[i] = (i * 31 + seed * 7 + (i >> 8)) & 0xff;
+  return b;
 }
 
 /** The error message a malformed input ends in, or undefined if it parses. */
@@ -70,29 +97,106 @@ describe('RespParser', () => {
     assert.deepEqual(parseAll(chunks), EXPECTED);
   });
 
-  it('returns a bulk wholly inside a chunk as a slice of it, and one spanning chunks as an exact buffer', () => {
-    const frame = encodeCommand(['SET', 'k', Buffer.alloc(1000, 7)]);
+  it('returns short bulks as views of the read buffer, which ownBuffer copies, and long ones in buffers of their own', () => {
+    const short = Buffer.alloc(OWN_BULK_BYTES - 1, 7);
+    const long = Buffer.alloc(OWN_BULK_BYTES, 8);
     const p = new RespParser();
-    p.feed(frame);
-    const [, , whole] = p.next()!;
-    assert.equal(whole!.buffer, frame.buffer, 'slice of the received chunk');
+    p.feed(encodeCommand(['SET', 'k', short]));
+    const [, , view] = p.next()!;
+    assert.ok(view!.equals(short));
+    assert.ok(isReadBufferView(view!), 'a view of the read buffer');
+    const kept = ownBuffer(view!);
+    assert.ok(!isReadBufferView(kept) && kept.equals(short), 'ownBuffer copies it');
 
-    const q = new RespParser();
-    const own = (b: Buffer): Buffer => {
-      const copy = Buffer.allocUnsafeSlow(b.length);
-      b.copy(copy);
-      return copy;
-    };
-    const first = own(frame.subarray(0, 500));
-    const second = own(frame.subarray(500));
-    q.feed(first);
-    assert.equal(q.next(), null);
-    q.feed(second);
-    const [, , spanning] = q.next()!;
-    assert.equal(spanning!.length, 1000);
-    assert.notEqual(spanning!.buffer, first.buffer);
-    assert.notEqual(spanning!.buffer, second.buffer);
-    assert.ok(spanning!.equals(Buffer.alloc(1000, 7)));
+    p.feed(encodeCommand(['SET', 'k', long]));
+    const [, , own] = p.next()!;
+    assert.ok(own!.equals(long));
+    assert.ok(!isReadBufferView(own!), 'a buffer of its own');
+    assert.ok(own!.buffer.byteLength <= long.length + 2, 'its exact size (and CRLF)');
+    assert.equal(ownBuffer(own!), own, 'kept without a copy');
+  });
+
+  it('reads the rest of a long bulk straight into its buffer, then the commands after it', () => {
+    const blob = pattern(200_000, 1);
+    const frame = encodeCommand(['AI.TENSORSET', 't', 'UINT8', String(blob.length), 'BLOB', blob]);
+    const p = new RespParser();
+    const first = p.readBuffer();
+    frame.copy(first, 0, 0, 1000);
+    p.received(1000, first);
+    assert.equal(p.next(), null);
+    const rest = p.readBuffer();
+    assert.equal(rest.length, frame.length - 1000, 'exactly the rest of the bulk and its CRLF');
+    frame.copy(rest, 0, 1000);
+    p.received(rest.length, rest);
+    const argv = p.next()!;
+    assert.equal(argv.length, 6);
+    assert.equal(argv[5]!.buffer, rest.buffer, 'the data was read into the argument itself');
+    assert.ok(argv[5]!.equals(blob));
+    assert.deepEqual(argv.slice(0, 5).map(String), ['AI.TENSORSET', 't', 'UINT8', String(blob.length), 'BLOB']);
+    p.feed(Buffer.from('PING\r\n'));
+    assert.deepEqual(p.next()?.map(String), ['PING']);
+  });
+
+  it('gives the same commands whatever the sizes of the reads', () => {
+    const long = pattern(3 * READ_BUFFER_BYTES + 5, 2);
+    const edge = pattern(OWN_BULK_BYTES - 1, 3);
+    const atEdge = pattern(OWN_BULK_BYTES, 4);
+    const commands: Array<Array<string | Buffer>> = [
+      ['SET', 'a', edge],
+      ['AI.TENSORSET', 'big', 'UINT8', String(long.length), 'BLOB', long],
+      ['PING'],
+      ['SET', 'b', atEdge],
+      ['ECHO', binary],
+      ['AI.TENSORSET', 'big2', 'UINT8', String(long.length), 'BLOB', long],
+      ['GET', 'a'],
+    ];
+    const stream = Buffer.concat([...commands.map((c) => encodeCommand(c)), STREAM]);
+    const expected = [...commands.map((c) => c.map((a) => Buffer.from(a).toString('latin1'))), ...EXPECTED];
+    for (const sizes of [[1 << 30], [READ_BUFFER_BYTES], [1], [7], [4096], [100, 3, 20_000], [16_383, 65_537]]) {
+      const got = readAll(stream, sizes).map((c) => c.map((a) => a.toString('latin1')));
+      assert.equal(got.length, expected.length, `reads of ${sizes.join(', ')} bytes`);
+      for (let i = 0; i < got.length; i++) assert.ok(got[i]!.every((a, j) => a === expected[i]![j]), `command ${i}, reads of ${sizes.join(', ')} bytes`);
+    }
+  });
+
+  it('lends idle parsers one shared buffer, and moves what is left unparsed out of it before the next read', () => {
+    const a = new RespParser();
+    const b = new RespParser();
+    const shared = a.readBuffer();
+    assert.equal(b.readBuffer().buffer, shared.buffer, 'idle parsers lend the same memory');
+    // a's read: a command it runs, then commands held back (its connection waits), then a partial one.
+    const held = [encodeCommand(['SET', 'k1', pattern(900, 1)]), encodeCommand(['SET', 'k2', pattern(900, 2)])];
+    const last = encodeCommand(['SET', 'k3', pattern(900, 3)]);
+    const read = Buffer.concat([encodeCommand(['PING']), ...held, last.subarray(0, 500)]);
+    read.copy(shared);
+    a.received(read.length, shared);
+    assert.deepEqual(a.next()?.map(String), ['PING']);
+    const next = a.readBuffer();
+    assert.notEqual(next.buffer, shared.buffer, 'what is left moved to memory of its own');
+    // b's read lands in the shared buffer meanwhile.
+    const junk = Buffer.alloc(shared.length, 0x2a);
+    const bRegion = b.readBuffer();
+    assert.equal(bRegion.buffer, shared.buffer);
+    junk.copy(bRegion);
+    b.received(100, bRegion);
+    last.copy(next, 0, 500);
+    a.received(last.length - 500, next);
+    for (let i = 1; i <= 3; i++) {
+      const argv = a.next()!;
+      assert.equal(argv[1]!.toString(), `k${i}`);
+      assert.ok(argv[2]!.equals(pattern(900, i)));
+    }
+    assert.equal(a.next(), null);
+    assert.equal(a.readBuffer().buffer, shared.buffer, 'idle again: back to the shared buffer');
+  });
+
+  it('copies in data read into memory it did not lend', () => {
+    const p = new RespParser();
+    const frame = Buffer.concat([encodeCommand(['SET', 'k', pattern(OWN_BULK_BYTES * 2, 6)]), encodeCommand(['PING'])]);
+    p.received(10, frame.subarray(0, 10));
+    p.received(frame.length - 10, frame.subarray(10));
+    assert.ok(p.next()![2]!.equals(pattern(OWN_BULK_BYTES * 2, 6)));
+    assert.deepEqual(p.next()?.map(String), ['PING']);
   });
 
   it('assembles a huge bulk arriving in small chunks into one buffer of its exact size', () => {
@@ -110,7 +214,7 @@ describe('RespParser', () => {
     assert.equal(commands.length, 2);
     const blob = commands[0]![5]!;
     assert.equal(blob.length, size);
-    assert.equal(blob.buffer.byteLength, size, 'one allocation of the exact size, no re-buffering');
+    assert.ok(blob.buffer.byteLength <= size + 2, 'one allocation of the exact size (and CRLF), no re-buffering');
     assert.ok(blob.equals(payload));
     assert.deepEqual(commands[1]!.map(String), ['PING']);
   });
@@ -151,6 +255,7 @@ describe('RespParser', () => {
     assert.equal(protocolError('*1\r\n+PING\r\n'), "expected '$', got '+'");
     assert.equal(protocolError('*1\r\n$4\r\nPINGxx'), 'expected CRLF after bulk data');
     assert.equal(protocolError('*1\r\n$4\r\nPING\rx'), 'expected CRLF after bulk data');
+    assert.equal(protocolError(Buffer.concat([Buffer.from(`*1\r\n$${OWN_BULK_BYTES}\r\n`), Buffer.alloc(OWN_BULK_BYTES + 2)])), 'expected CRLF after bulk data');
     assert.equal(protocolError('PING "a\r\n'), 'unbalanced quotes in request');
     assert.equal(protocolError(`*${'1'.repeat(70000)}`), 'too big mbulk count string');
     assert.equal(protocolError(`*1\r\n$${'1'.repeat(70000)}`), 'too big bulk count string');

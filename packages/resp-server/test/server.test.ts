@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type ModelkvServer, createServer } from '../src/server.js';
-import { ErrorReply, type Reply, RespClient, Status, text } from './resp-client.js';
+import { ErrorReply, type Reply, RespClient, Status, encodeCommand, text } from './resp-client.js';
 
 let server: ModelkvServer;
 let port: number;
@@ -137,6 +137,67 @@ describe('server over a socket', () => {
     assert.ok(blob.equals(data as Buffer));
   });
 
+  it('reads a bulk arriving in uneven pieces, and the commands right after it', async () => {
+    const c = await connect();
+    const blob = pattern(3 * 1024 * 1024 + 7, 1);
+    const frame = Buffer.concat([
+      encodeCommand(['AI.TENSORSET', 'spread', 'UINT8', String(blob.length), 'BLOB', blob]),
+      encodeCommand(['ECHO', 'after']),
+      encodeCommand(['AI.TENSORGET', 'spread', 'META']),
+    ]);
+    const sizes = [1, 13, 4000, 70_000, 300_000, 65_536];
+    for (let off = 0, i = 0; off < frame.length; i++) {
+      const n = sizes[i % sizes.length]!;
+      c.sendRaw(frame.subarray(off, off + n));
+      off += n;
+      // Let the server read some pieces on their own.
+      if (i % 2 === 0) await new Promise((r) => setTimeout(r, 1));
+    }
+    const [set, echo, meta] = await c.read(3);
+    ok(set!);
+    assert.equal(text(echo!), 'after');
+    assert.deepEqual(meta, [new Status('UINT8'), [blob.length]]);
+    const [, , data] = (await c.call('AI.TENSORGET', 'spread', 'BLOB')) as Reply[];
+    assert.ok(blob.equals(data as Buffer));
+  });
+
+  it('answers commands pipelined after a long bulk in the same write', async () => {
+    const c = await connect();
+    const long = pattern(40 * 1024, 2);
+    const short = pattern(1024, 3);
+    const echoed = pattern(20 * 1024, 4);
+    c.sendRaw(
+      Buffer.concat([
+        encodeCommand(['AI.TENSORSET', 't40', 'UINT8', String(long.length), 'BLOB', long]),
+        encodeCommand(['AI.TENSORSET', 't1', 'UINT8', String(short.length), 'BLOB', short]),
+        encodeCommand(['ECHO', echoed]),
+        encodeCommand(['PING']),
+        encodeCommand(['AI.TENSORGET', 't40', 'BLOB']),
+        encodeCommand(['AI.TENSORGET', 't1', 'BLOB']),
+      ]),
+    );
+    const [set40, set1, echo, pong, get40, get1] = await c.read(6);
+    ok(set40!);
+    ok(set1!);
+    assert.ok(echoed.equals(echo as Buffer));
+    assert.deepEqual(pong, new Status('PONG'));
+    assert.deepEqual(get40, [new Status('UINT8'), [long.length], long]);
+    assert.deepEqual(get1, [new Status('UINT8'), [short.length], short]);
+  });
+
+  it('echoes long arguments intact while its replies queue', async () => {
+    const c = await connect();
+    const n = 400;
+    c.socket.pause();
+    for (let i = 0; i < n; i += 20) {
+      c.sendRaw(Buffer.concat(Array.from({ length: 20 }, (_, j) => encodeCommand(['ECHO', pattern(24 * 1024, i + j)]))));
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    c.socket.resume();
+    const replies = await c.read(n);
+    for (let i = 0; i < n; i++) assert.ok(pattern(24 * 1024, i).equals(replies[i] as Buffer), `reply ${i}`);
+  });
+
   it('answers bad tensor input with ERR and keeps serving', async () => {
     const c = await connect();
     const err = async (...args: string[]): Promise<string> => errorText(await c.call(...args));
@@ -232,6 +293,23 @@ describe('server over a socket', () => {
     await c.closedByServer();
   });
 
+  it('holds a long bulk in progress while a client does not read, then completes it', async () => {
+    const c = await connect();
+    const mib = Buffer.alloc(1024 * 1024, 5);
+    ok(await c.call('AI.TENSORSET', 'mib2', 'UINT8', String(mib.length), 'BLOB', mib));
+    const blob = pattern(5 * 1024 * 1024, 6);
+    c.socket.pause();
+    for (let i = 0; i < 24; i++) c.send('AI.TENSORGET', 'mib2', 'BLOB');
+    c.send('AI.TENSORSET', 'late', 'UINT8', String(blob.length), 'BLOB', blob);
+    c.send('AI.TENSORGET', 'late', 'BLOB');
+    await new Promise((r) => setTimeout(r, 50));
+    c.socket.resume();
+    const replies = await c.read(26);
+    for (const r of replies.slice(0, 24)) assert.ok(mib.equals((r as Reply[])[2] as Buffer));
+    ok(replies[24]!);
+    assert.ok(blob.equals((replies[25] as Reply[])[2] as Buffer));
+  });
+
   it('stops reading from a client whose replies are not read, then catches up', async () => {
     const c = await connect();
     const watcher = await connect();
@@ -268,6 +346,13 @@ async function idOf(c: RespClient, watcher: RespClient): Promise<number> {
   const id = Number(/id=(\d+)/.exec(line ?? '')?.[1]);
   ids.set(c, id);
   return id;
+}
+
+/** Bytes that differ from offset to offset and from seed to seed. */
+function pattern(size: number, seed: number): Buffer {
+  const b = Buffer.allocUnsafe(size);
+  for (let i = 0; i < size; i++) b[i] = (i * 31 + seed * 7 + (i >> 8)) & 0xff;
+  return b;
 }
 
 function f32(values: number[]): Buffer {
