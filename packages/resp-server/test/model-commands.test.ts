@@ -186,6 +186,8 @@ describe('model commands over a socket', () => {
       if (!held) await new Promise((r) => setTimeout(r, 5));
     }
     assert.ok(held, 'the run is in flight');
+    // Another client's requests are read meanwhile, into the memory the run's request came in.
+    ok(await b.call('AI.TENSORSET', 'other', 'UINT8', '1000', 'BLOB', Buffer.alloc(1000, 0x41)));
     a.sendRaw(Buffer.concat(later.slice(50)));
     await new Promise((r) => setTimeout(r, 20));
     mod.openGate();
