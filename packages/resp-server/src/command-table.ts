@@ -62,6 +62,11 @@ export function command(decl: CommandDeclaration): CommandSpec {
   };
 }
 
+/** An AI.* command of the RedisAI v0.9 set: module group, and by default one key at argv[1]. */
+export function aiCommand(decl: Omit<CommandDeclaration, 'group'>): CommandSpec {
+  return command({ group: 'module', since: '0.9.0', firstKey: 1, lastKey: 1, step: 1, ...decl });
+}
+
 function defaultCategories(flags: readonly CommandFlag[], group: CommandGroup): string[] {
   const out: string[] = [];
   if (flags.includes('write')) out.push('@write');

@@ -1,14 +1,15 @@
 import { AIError, parseBackendName } from '@modelkv/core';
 import { isWord } from '../args.js';
-import { command } from '../command-table.js';
+import { aiCommand } from '../command-table.js';
 
 /** AI.CONFIG LOADBACKEND <TF|TORCH|ONNX> <path>; a relative path is resolved against the server's cwd. */
-export const aiConfig = command({
+export const aiConfig = aiCommand({
   name: 'ai.config',
   arity: -2,
   flags: ['write', 'module'],
-  group: 'module',
-  since: '0.9.0',
+  firstKey: 0,
+  lastKey: 0,
+  step: 0,
   summary: 'Loads a backend (LOADBACKEND <TF|TORCH|ONNX> <path>).',
   async handler(ctx, argv) {
     if (!isWord(argv[1], 'LOADBACKEND')) {

@@ -1,17 +1,12 @@
 import { AIError } from '@modelkv/core';
 import { isWord } from '../args.js';
-import { command } from '../command-table.js';
+import { aiCommand } from '../command-table.js';
 
 /** AI.INFO key [RESETSTAT]: the flat 16-element run statistics, or OK after a reset. */
-export const aiInfo = command({
+export const aiInfo = aiCommand({
   name: 'ai.info',
   arity: -2,
   flags: ['readonly', 'module'],
-  group: 'module',
-  since: '0.9.0',
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
   summary: 'Returns run statistics of a model or script, or resets them.',
   handler(ctx, argv) {
     if (argv.length > 3) throw new AIError("wrong number of arguments for 'AI.INFO' command");

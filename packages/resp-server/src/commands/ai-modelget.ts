@@ -1,15 +1,10 @@
-import { command } from '../command-table.js';
+import { aiCommand } from '../command-table.js';
 
 /** AI.MODELGET key → [backend, device, blob]. */
-export const aiModelget = command({
+export const aiModelget = aiCommand({
   name: 'ai.modelget',
   arity: 2,
   flags: ['readonly', 'module'],
-  group: 'module',
-  since: '0.9.0',
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
   summary: 'Returns a model\'s backend, device and blob.',
   handler(ctx, argv) {
     const m = ctx.engine.modelGet(argv[1]!);

@@ -1,13 +1,11 @@
-import { command } from '../command-table.js';
+import { aiCommand } from '../command-table.js';
 import { parseRunKeys } from './run-keys.js';
 
 /** AI.MODELRUN key INPUTS k... OUTPUTS k...: the client waits, others are served meanwhile. */
-export const aiModelrun = command({
+export const aiModelrun = aiCommand({
   name: 'ai.modelrun',
   arity: -4,
   flags: ['write', 'denyoom', 'module'],
-  group: 'module',
-  since: '0.9.0',
   firstKey: 1,
   lastKey: -1,
   step: 1,

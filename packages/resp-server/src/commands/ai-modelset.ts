@@ -1,20 +1,15 @@
 import { AIError, parseBackendName } from '@modelkv/core';
 import { isWord, ownBuffer } from '../args.js';
-import { command } from '../command-table.js';
+import { aiCommand } from '../command-table.js';
 
 /**
  * AI.MODELSET key backend device [INPUTS name...] [OUTPUTS name...] [BLOB] blob.
  * The blob is always the last argument; the BLOB word before it is optional.
  */
-export const aiModelset = command({
+export const aiModelset = aiCommand({
   name: 'ai.modelset',
   arity: -5,
   flags: ['write', 'denyoom', 'module'],
-  group: 'module',
-  since: '0.9.0',
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
   summary: 'Stores a model for a backend (TF, TORCH, ONNX) on a device; the blob comes last.',
   async handler(ctx, argv) {
     const backend = parseBackendName(argv[2]!.toString());

@@ -1,15 +1,10 @@
-import { command } from '../command-table.js';
+import { aiCommand } from '../command-table.js';
 
 /** AI.SCRIPTGET key → [device, source]. */
-export const aiScriptget = command({
+export const aiScriptget = aiCommand({
   name: 'ai.scriptget',
   arity: 2,
   flags: ['readonly', 'module'],
-  group: 'module',
-  since: '0.9.0',
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
   summary: 'Returns a script\'s device and source.',
   handler(ctx, argv) {
     const s = ctx.engine.scriptGet(argv[1]!);

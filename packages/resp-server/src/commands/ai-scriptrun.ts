@@ -1,13 +1,11 @@
-import { command } from '../command-table.js';
+import { aiCommand } from '../command-table.js';
 import { parseRunKeys } from './run-keys.js';
 
 /** AI.SCRIPTRUN key fn INPUTS k... OUTPUTS k...: the client waits, others are served meanwhile. */
-export const aiScriptrun = command({
+export const aiScriptrun = aiCommand({
   name: 'ai.scriptrun',
   arity: -5,
   flags: ['write', 'denyoom', 'module'],
-  group: 'module',
-  since: '0.9.0',
   firstKey: 1,
   lastKey: -1,
   step: 1,

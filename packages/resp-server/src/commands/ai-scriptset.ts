@@ -1,17 +1,12 @@
 import { AIError } from '@modelkv/core';
 import { isWord } from '../args.js';
-import { command } from '../command-table.js';
+import { aiCommand } from '../command-table.js';
 
 /** AI.SCRIPTSET key device source (also the later `SOURCE source` form). */
-export const aiScriptset = command({
+export const aiScriptset = aiCommand({
   name: 'ai.scriptset',
   arity: -4,
   flags: ['write', 'denyoom', 'module'],
-  group: 'module',
-  since: '0.9.0',
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
   summary: 'Stores a TorchScript script for a device.',
   async handler(ctx, argv) {
     let source: Buffer;

@@ -1,6 +1,6 @@
 import { AIError, type DType, type Tensor, readElement } from '@modelkv/core';
 import { isWord } from '../args.js';
-import { command } from '../command-table.js';
+import { aiCommand } from '../command-table.js';
 import type { RespWriter } from '../resp-writer.js';
 
 type Format = 'META' | 'BLOB' | 'VALUES';
@@ -42,15 +42,10 @@ function writeValues(r: RespWriter, tensor: Tensor): void {
 }
 
 /** AI.TENSORGET key BLOB|VALUES|META: `[dtype, [dims]]` plus the blob or the values (v0.9 shapes). */
-export const aiTensorget = command({
+export const aiTensorget = aiCommand({
   name: 'ai.tensorget',
   arity: 3,
   flags: ['readonly', 'module'],
-  group: 'module',
-  since: '0.9.0',
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
   summary: 'Returns a tensor\'s dtype and shape, with its data as a BLOB or as VALUES.',
   handler(ctx, argv) {
     const tensor = ctx.engine.tensorGet(argv[1]!);

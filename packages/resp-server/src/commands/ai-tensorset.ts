@@ -1,6 +1,6 @@
 import { AIError, DTYPES, type DType, Tensor, parseDType, parseShape } from '@modelkv/core';
 import { isWord, ownBuffer } from '../args.js';
-import { command } from '../command-table.js';
+import { aiCommand } from '../command-table.js';
 
 /** The dtype word, any case, matched on its bytes; core words the error for a bad one. */
 function dtypeArg(word: Buffer): DType {
@@ -30,15 +30,10 @@ function shapeArgs(argv: readonly Buffer[], from: number, to: number): number[] 
  * AI.TENSORSET key dtype dim... [BLOB data | VALUES v...]. Neither BLOB nor VALUES: zero-filled.
  * A large BLOB is stored as the parser received it, without a copy.
  */
-export const aiTensorset = command({
+export const aiTensorset = aiCommand({
   name: 'ai.tensorset',
   arity: -4,
   flags: ['write', 'denyoom', 'module'],
-  group: 'module',
-  since: '0.9.0',
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
   summary: 'Stores a tensor: dtype, shape, and BLOB data or VALUES (zero-filled without either).',
   handler(ctx, argv) {
     const dtype = dtypeArg(argv[2]!);
