@@ -39,12 +39,15 @@ const AIM = { overheadUs: 100, throughputRatio: 0.95 };
 /** @typedef {{ repoRoot: string, modelsDir(backend: string): string }} BenchContext */
 
 async function loadCaseFiles() {
-  const files = readdirSync(CASES_DIR).filter((f) => f.endsWith('.mjs')).sort();
+  const files = readdirSync(CASES_DIR)
+    .filter((f) => f.endsWith('.mjs'))
+    .sort();
   const loaded = [];
   for (const file of files) {
     const mod = await import(pathToFileURL(join(CASES_DIR, file)).href);
     const { backend } = mod;
-    if (!backend || typeof mod.default !== 'function') throw new Error(`bench/models/${file} does not export { backend } and a default cases(ctx)`);
+    if (!backend || typeof mod.default !== 'function')
+      throw new Error(`bench/models/${file} does not export { backend } and a default cases(ctx)`);
     if (!existsSync(join(REPO_ROOT, backend.path, 'dist'))) {
       console.log(`skipping bench/models/${file}: ${backend.path} is not built`);
       continue;
@@ -175,7 +178,9 @@ async function main() {
         (m.viaServer.p50 / m.inProc.p50).toFixed(2),
         (m.serverRate / m.inProcRate).toFixed(2),
       ]);
-      console.log(`${c.name}: p50 ${us(m.inProc.p50)} → ${us(m.viaServer.p50)} µs, throughput ${rate(m.inProcRate)} → ${rate(m.serverRate)}/s`);
+      console.log(
+        `${c.name}: p50 ${us(m.inProc.p50)} → ${us(m.viaServer.p50)} µs, throughput ${rate(m.inProcRate)} → ${rate(m.serverRate)}/s`,
+      );
     }
   } finally {
     await Promise.all(clients.map((cl) => cl.close()));

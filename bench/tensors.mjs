@@ -33,11 +33,14 @@ function operations(bytes) {
 }
 
 async function checkReplies(modelkv, redis, bytes, payloadFile) {
-  const ok = (await redisCli(modelkv.port, ['AI.TENSORSET', KEY, 'UINT8', String(bytes), 'BLOB'], { lastArgFile: payloadFile })).toString().trim();
+  const ok = (await redisCli(modelkv.port, ['AI.TENSORSET', KEY, 'UINT8', String(bytes), 'BLOB'], { lastArgFile: payloadFile }))
+    .toString()
+    .trim();
   if (ok !== 'OK') throw new Error(`AI.TENSORSET answered ${JSON.stringify(ok.slice(0, 200))}`);
   const got = await redisCli(modelkv.port, ['AI.TENSORGET', KEY, 'BLOB']);
   const expected = `UINT8\n${bytes}\n${'x'.repeat(bytes)}\n`;
-  if (got.toString() !== expected) throw new Error(`AI.TENSORGET ${KEY} BLOB did not return the ${bytes}-byte tensor: ${got.toString().slice(0, 200)}`);
+  if (got.toString() !== expected)
+    throw new Error(`AI.TENSORGET ${KEY} BLOB did not return the ${bytes}-byte tensor: ${got.toString().slice(0, 200)}`);
   const setOk = (await redisCli(redis.port, ['SET', KEY], { lastArgFile: payloadFile })).toString().trim();
   if (setOk !== 'OK') throw new Error(`redis SET answered ${setOk}`);
 }
@@ -56,7 +59,9 @@ async function main() {
   });
   const rows = [];
   try {
-    console.log(`modelkv on :${modelkv.port}, redis-server on :${redis.port}; redis-benchmark, ${CLIENTS} clients, median of ${ROUNDS} runs\n`);
+    console.log(
+      `modelkv on :${modelkv.port}, redis-server on :${redis.port}; redis-benchmark, ${CLIENTS} clients, median of ${ROUNDS} runs\n`,
+    );
     for (const payload of PAYLOADS) {
       const file = join(dir, `payload-${payload.bytes}`);
       writeFileSync(file, Buffer.alloc(payload.bytes, 'x'));
@@ -77,7 +82,15 @@ async function main() {
           }
           const mk = median(mkRuns);
           const rd = median(rdRuns);
-          const row = [payload.label, String(pipeline), `${mkCmd[0]} BLOB vs ${rCmd[0]}`, formatRate(mk), formatRate(rd), (mk / rd).toFixed(2), `≥ ${AIM[pipeline]}`];
+          const row = [
+            payload.label,
+            String(pipeline),
+            `${mkCmd[0]} BLOB vs ${rCmd[0]}`,
+            formatRate(mk),
+            formatRate(rd),
+            (mk / rd).toFixed(2),
+            `≥ ${AIM[pipeline]}`,
+          ];
           rows.push(row);
           process.stderr.write(`  ${row.slice(0, 3).join(' ')}: ratio ${row[5]}\n`);
         }

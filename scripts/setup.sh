@@ -10,7 +10,7 @@ REPO_ROOT="$(pwd)"
 APT_PACKAGES=(
   redis-server redis-tools python3-redis
   python3-torch python3-torchvision python3-onnx python3-numpy libtorch-dev
-  python3-venv python3-pip build-essential
+  python3-venv python3-pip build-essential clang-format
 )
 PNPM_VERSION=9.15.9
 
@@ -75,4 +75,4 @@ log "pnpm install"
 pnpm install --frozen-lockfile
 log "pnpm build"
 pnpm build
-log "done: 'pnpm start' runs the server, 'pnpm test' runs every test (in $REPO_ROOT)"
+log "done: 'pnpm start' runs the server, 'pnpm lint' lints, 'pnpm test' runs every test (in $REPO_ROOT)"

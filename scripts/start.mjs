@@ -39,7 +39,9 @@ const userArgs = process.argv.slice(2);
 while (userArgs[0] === '--') userArgs.shift();
 
 if (!existsSync(SERVER_BIN)) {
-  console.error(`modelkv-server is not built (${relative(REPO_ROOT, SERVER_BIN)} is missing): run 'bash scripts/setup.sh' or 'pnpm build' first`);
+  console.error(
+    `modelkv-server is not built (${relative(REPO_ROOT, SERVER_BIN)} is missing): run 'bash scripts/setup.sh' or 'pnpm build' first`,
+  );
   process.exit(1);
 }
 

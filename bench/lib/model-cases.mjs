@@ -37,7 +37,22 @@ export function closeEnough(got, want, rtol) {
  * once and checks the first output, at `outKey`, against `want` (FLOAT) within `rtol`;
  * `reference` names where `want` comes from.
  */
-export function serverCase({ label, iterations, throughputIterations, clients, store, keys, inputs, command, outKey, want, rtol, reference, runInProcess, dispose }) {
+export function serverCase({
+  label,
+  iterations,
+  throughputIterations,
+  clients,
+  store,
+  keys,
+  inputs,
+  command,
+  outKey,
+  want,
+  rtol,
+  reference,
+  runInProcess,
+  dispose,
+}) {
   return {
     name: label,
     iterations,

@@ -7,7 +7,20 @@ import { openSync, closeSync } from 'node:fs';
  * argument (`-x`): that is how a payload larger than one argv string (128 KiB on Linux) travels.
  */
 export function redisBenchmark({ port, clients, pipeline, requests, command, lastArgFile }) {
-  const args = ['-h', '127.0.0.1', '-p', String(port), '-c', String(clients), '-P', String(pipeline), '-n', String(requests), '-q', '--csv'];
+  const args = [
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-c',
+    String(clients),
+    '-P',
+    String(pipeline),
+    '-n',
+    String(requests),
+    '-q',
+    '--csv',
+  ];
   if (lastArgFile) args.push('-x');
   args.push(...command);
   const stdinFd = lastArgFile ? openSync(lastArgFile, 'r') : 'ignore';
@@ -32,7 +45,10 @@ export function redisBenchmark({ port, clients, pipeline, requests, command, las
 
 /** The rps column of the data row: `"TITLE","rps",...` header, then `"CMD","12345.67",...`. */
 function parseCsv(text) {
-  const rows = text.trim().split('\n').filter((l) => l.startsWith('"') && !l.startsWith('"test"'));
+  const rows = text
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('"') && !l.startsWith('"test"'));
   const last = rows.at(-1);
   if (!last) return undefined;
   const cells = last.match(/"([^"]*)"/g)?.map((c) => c.slice(1, -1));

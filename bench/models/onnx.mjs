@@ -48,7 +48,19 @@ async function modelCase(ctx, ort, { label, name, iterations, throughputIteratio
 export default async function cases(ctx) {
   const ort = createRequire(join(ctx.repoRoot, backend.path, 'package.json'))('onnxruntime-node');
   return [
-    await modelCase(ctx, ort, { label: 'ONNX tiny (a*b, 2x3)', name: 'tiny_mul', iterations: 4000, throughputIterations: 8000, clients: 8 }),
-    await modelCase(ctx, ort, { label: 'ONNX ResNet-18 (1x3x224x224)', name: 'resnet18', iterations: 60, throughputIterations: 120, clients: 4 }),
+    await modelCase(ctx, ort, {
+      label: 'ONNX tiny (a*b, 2x3)',
+      name: 'tiny_mul',
+      iterations: 4000,
+      throughputIterations: 8000,
+      clients: 8,
+    }),
+    await modelCase(ctx, ort, {
+      label: 'ONNX ResNet-18 (1x3x224x224)',
+      name: 'resnet18',
+      iterations: 60,
+      throughputIterations: 120,
+      clients: 4,
+    }),
   ];
 }

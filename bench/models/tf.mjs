@@ -26,7 +26,8 @@ async function graphCase(ctx, tf, core, { label, name, iterations, throughputIte
     iterations,
     throughputIterations,
     clients,
-    store: (client) => client.modelSet(modelKey, { backend: 'TF', device: 'CPU', inputs: inputNames, outputs: outputNames, blob: fx.model }),
+    store: (client) =>
+      client.modelSet(modelKey, { backend: 'TF', device: 'CPU', inputs: inputNames, outputs: outputNames, blob: fx.model }),
     keys,
     inputs: fx.inputs,
     command,

@@ -21,7 +21,7 @@ export function cliFor(server: number | { readonly port: number }): Cli {
 }
 
 export function errorOf(v: CliValue): string | undefined {
-  return v && !Buffer.isBuffer(v) && !Array.isArray(v) && 'error' in v ? v.error : undefined;
+  return !Buffer.isBuffer(v) && !Array.isArray(v) && 'error' in v ? v.error : undefined;
 }
 
 /** The tensor at `key` as AI.TENSORGET BLOB returns it through redis-cli. */

@@ -102,7 +102,11 @@ export function describe(v: CliValue | undefined): string {
   return JSON.stringify(v, (_k, x: unknown) => {
     if (typeof x === 'bigint') return `${x}n`;
     if (x && typeof x === 'object' && (x as { type?: string }).type === 'Buffer') {
-      return `<bulk ${JSON.stringify(Buffer.from((x as { data: number[] }).data).toString('latin1').slice(0, 60))}>`;
+      return `<bulk ${JSON.stringify(
+        Buffer.from((x as { data: number[] }).data)
+          .toString('latin1')
+          .slice(0, 60),
+      )}>`;
     }
     return x;
   });

@@ -38,7 +38,9 @@ function typed(dtype: DTypeName, shape: number[], words: string[]): DTypeCase {
       return { dtype, shape, words, elements: words, blob, integer: false };
     }
     default: {
-      const ctor = { INT8: Int8Array, INT16: Int16Array, INT32: Int32Array, UINT8: Uint8Array, UINT16: Uint16Array, BOOL: Uint8Array }[dtype];
+      const ctor = { INT8: Int8Array, INT16: Int16Array, INT32: Int32Array, UINT8: Uint8Array, UINT16: Uint16Array, BOOL: Uint8Array }[
+        dtype
+      ];
       const a = ctor.from(words.map(Number));
       return { dtype, shape, words, elements: [...a], blob: bytes(a), integer: true };
     }

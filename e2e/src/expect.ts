@@ -13,7 +13,7 @@ export function assertElements(c: DTypeCase, got: readonly (string | number | bi
     if (c.dtype === 'STRING') {
       assert.equal(Buffer.isBuffer(g) ? g.toString('utf8') : g, want, label);
     } else if (c.integer) {
-      assert.equal(BigInt(Buffer.isBuffer(g) ? g.toString() : (g as string | number | bigint)), BigInt(want as number | bigint), label);
+      assert.equal(BigInt(Buffer.isBuffer(g) ? g.toString() : g), BigInt(want as number | bigint), label);
     } else {
       const n = typeof g === 'number' ? g : parseDouble(Buffer.isBuffer(g) ? g.toString() : String(g));
       assert.ok(Object.is(n, want) || n === want, `${label}: got ${String(n)}, want ${String(want)}`);

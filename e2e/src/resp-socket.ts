@@ -19,9 +19,11 @@ export type RespReply =
   | { readonly type: 'set'; readonly value: RespReply[] }
   | { readonly type: 'push'; readonly value: RespReply[] };
 
-class Incomplete {
+class Incomplete extends Error {
   /** Bytes the buffer must hold before parsing can make progress. */
-  constructor(readonly need: number) {}
+  constructor(readonly need: number) {
+    super(`incomplete reply: ${need} bytes needed`);
+  }
 }
 
 const CRLF = Buffer.from('\r\n');
@@ -112,7 +114,9 @@ export class RespSocket {
   readonly closed: Promise<void>;
 
   private constructor(readonly socket: Socket) {
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('data', (chunk: Buffer) => {
+      this.onData(chunk);
+    });
     this.closed = new Promise((resolveClosed) => {
       socket.on('close', () => {
         this.closedError = new Error('connection closed');

@@ -20,7 +20,11 @@ after(async () => {
 const call = async (...args: (string | Buffer | number)[]): Promise<unknown> => plain(await conn.call(...args));
 
 function errorText(reply: RespReply): string {
-  assert.equal(reply.type, 'error', `expected an error, got ${JSON.stringify(plain(reply), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`);
+  assert.equal(
+    reply.type,
+    'error',
+    `expected an error, got ${JSON.stringify(plain(reply), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`,
+  );
   return (reply as { value: string }).value;
 }
 
@@ -100,7 +104,7 @@ describe('generic commands', () => {
     assert.equal(await call('CLIENT', 'GETNAME'), 'e2e-conn');
     assert.equal(await call('CLIENT', 'SETINFO', 'LIB-NAME', 'e2e'), 'OK');
     const list = (await call('CLIENT', 'LIST')) as string;
-    assert.match(list, new RegExp(`id=${id} .*name=e2e-conn`));
+    assert.match(list, new RegExp(`id=${String(id)} .*name=e2e-conn`));
   });
 
   test('SELECT 0 is the only database', async () => {
@@ -123,7 +127,10 @@ describe('generic commands', () => {
   test('wrong arity and unknown commands answer like Redis', async () => {
     assert.equal(errorText(await conn.call('EXISTS')), "ERR wrong number of arguments for 'exists' command");
     assert.match(errorText(await conn.call('AI.TENSORGET', 'x')), /^ERR wrong number of arguments for 'ai\.tensorget' command$/i);
-    assert.match(errorText(await conn.call('NOSUCHCMD', 'a', 'b')), /^ERR unknown command 'NOSUCHCMD', with args beginning with: 'a' 'b' ?$/);
+    assert.match(
+      errorText(await conn.call('NOSUCHCMD', 'a', 'b')),
+      /^ERR unknown command 'NOSUCHCMD', with args beginning with: 'a' 'b' ?$/,
+    );
   });
 });
 
@@ -183,10 +190,14 @@ describe('the wire protocol', () => {
 
   test('pipelined multi-megabyte tensors answer in order', async () => {
     const blobs = Array.from({ length: 6 }, (_, i) => Buffer.alloc(2 * 1024 * 1024, i + 1));
-    conn.write(Buffer.concat(blobs.flatMap((b, i) => [
-      encodeCommand(['AI.TENSORSET', `mb:${i}`, 'UINT8', b.length, 'BLOB', b]),
-      encodeCommand(['AI.TENSORGET', `mb:${i}`, 'BLOB']),
-    ])));
+    conn.write(
+      Buffer.concat(
+        blobs.flatMap((b, i) => [
+          encodeCommand(['AI.TENSORSET', `mb:${i}`, 'UINT8', b.length, 'BLOB', b]),
+          encodeCommand(['AI.TENSORGET', `mb:${i}`, 'BLOB']),
+        ]),
+      ),
+    );
     for (let i = 0; i < blobs.length; i++) {
       assert.equal(plain(await conn.read()), 'OK');
       const reply = await conn.read();

@@ -21,7 +21,7 @@ async function cli(args: string[], stdin?: Buffer): Promise<CliValue> {
 }
 
 function errorOf(v: CliValue): string {
-  if (v && !Buffer.isBuffer(v) && !Array.isArray(v) && 'error' in v) return v.error;
+  if (!Buffer.isBuffer(v) && !Array.isArray(v) && 'error' in v) return v.error;
   throw new Error(`expected an error reply, got ${show(v)}`);
 }
 
@@ -174,9 +174,6 @@ describe('--loadbackend at start', () => {
   });
 
   test('a module that is not a backend stops the start with a clear message', async () => {
-    await assert.rejects(
-      startServer({ args: ['--loadbackend', 'TF', 'e2e/bad-backends/not-a-backend.js'] }),
-      /not a modelkv backend/,
-    );
+    await assert.rejects(startServer({ args: ['--loadbackend', 'TF', 'e2e/bad-backends/not-a-backend.js'] }), /not a modelkv backend/);
   });
 });

@@ -112,9 +112,18 @@ describe('redis-cli: AI.INFO', () => {
     const fresh = asArray(await cli(['AI.INFO', 'stats']));
     assert.equal(fresh.length, 16, show(fresh));
     const field = (reply: ReturnType<typeof asArray>, i: number): string => word(reply[i]);
-    assert.deepEqual([0, 2, 4, 6, 8, 10, 12, 14].map((i) => field(fresh, i)), ['KEY', 'TYPE', 'BACKEND', 'DEVICE', 'DURATION', 'SAMPLES', 'CALLS', 'ERRORS']);
-    assert.deepEqual([1, 3, 5, 7].map((i) => field(fresh, i)), ['stats', 'MODEL', 'ONNX', 'CPU']);
-    assert.deepEqual([9, 11, 13, 15].map((i) => asInteger(fresh[i])), [0n, 0n, 0n, 0n]);
+    assert.deepEqual(
+      [0, 2, 4, 6, 8, 10, 12, 14].map((i) => field(fresh, i)),
+      ['KEY', 'TYPE', 'BACKEND', 'DEVICE', 'DURATION', 'SAMPLES', 'CALLS', 'ERRORS'],
+    );
+    assert.deepEqual(
+      [1, 3, 5, 7].map((i) => field(fresh, i)),
+      ['stats', 'MODEL', 'ONNX', 'CPU'],
+    );
+    assert.deepEqual(
+      [9, 11, 13, 15].map((i) => asInteger(fresh[i])),
+      [0n, 0n, 0n, 0n],
+    );
 
     const images = fx.inputs[0]!.bytes;
     await cli(['AI.TENSORSET', 'stats:b4', 'FLOAT', '4', '1', '28', '28', 'BLOB'], images);
@@ -141,8 +150,14 @@ describe('redis-cli: AI.INFO', () => {
 
     assert.deepEqual(await cli(['AI.INFO', 'stats', 'RESETSTAT']), { status: 'OK' });
     const reset = asArray(await cli(['AI.INFO', 'stats']));
-    assert.deepEqual([9, 11, 13, 15].map((i) => asInteger(reset[i])), [0n, 0n, 0n, 0n]);
-    assert.deepEqual([1, 3, 5, 7].map((i) => word(reset[i])), ['stats', 'MODEL', 'ONNX', 'CPU']);
+    assert.deepEqual(
+      [9, 11, 13, 15].map((i) => asInteger(reset[i])),
+      [0n, 0n, 0n, 0n],
+    );
+    assert.deepEqual(
+      [1, 3, 5, 7].map((i) => word(reset[i])),
+      ['stats', 'MODEL', 'ONNX', 'CPU'],
+    );
   });
 
   test('AI.INFO on a tensor or a missing key is an error', async () => {

@@ -2,7 +2,14 @@
 // tensors as typed arrays, the blob from a file path or a Buffer, errors as typed exceptions.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { BackendNotLoadedError, KeyNotFoundError, ModelkvError, WrongTypeError, createModelkvClient, type ModelkvClient } from '@modelkv/client';
+import {
+  BackendNotLoadedError,
+  KeyNotFoundError,
+  ModelkvError,
+  WrongTypeError,
+  createModelkvClient,
+  type ModelkvClient,
+} from '@modelkv/client';
 import { bytesOf, clientTensor } from '../src/client-tensors.js';
 import { useServer } from '../src/file-server.js';
 import { startServer } from '../src/harness.js';
@@ -76,18 +83,24 @@ for (const RESP of [2, 3] as const) {
     });
 
     test('errors are typed exceptions carrying the server message', async () => {
-      await assert.rejects(client.modelSet(`c${RESP}:bad`, { backend: 'ONNX', device: 'CPU', blob: onnxFile('bad_random.onnx') }), (err: unknown) => {
-        assert.ok(err instanceof ModelkvError);
-        assert.equal(err.code, 'ERR');
-        assert.match(err.message, /protobuf parsing failed/i);
-        return true;
-      });
+      await assert.rejects(
+        client.modelSet(`c${RESP}:bad`, { backend: 'ONNX', device: 'CPU', blob: onnxFile('bad_random.onnx') }),
+        (err: unknown) => {
+          assert.ok(err instanceof ModelkvError);
+          assert.equal(err.code, 'ERR');
+          assert.match(err.message, /protobuf parsing failed/i);
+          return true;
+        },
+      );
       await assert.rejects(client.modelRun(`c${RESP}:mnist`, { inputs: [`c${RESP}:nothing`], outputs: ['x'] }), KeyNotFoundError);
       await assert.rejects(client.modelRun(`c${RESP}:mnist`, { inputs: [`c${RESP}:mnist`], outputs: ['x'] }), WrongTypeError);
       await assert.rejects(client.modelGet(`c${RESP}:mnist_cnn:in0`), WrongTypeError);
       await client.tensorSet(`c${RESP}:ints`, { dtype: 'INT32', shape: [1, 1, 28, 28] });
       await assert.rejects(client.modelRun(`c${RESP}:mnist`, { inputs: [`c${RESP}:ints`], outputs: ['x'] }), /Unexpected input data type/);
-      await assert.rejects(client.modelSet(`c${RESP}:gpu`, { backend: 'ONNX', device: 'GPU:0', blob: onnxFile('tiny_mul.onnx') }), /GPU:0 is not available/);
+      await assert.rejects(
+        client.modelSet(`c${RESP}:gpu`, { backend: 'ONNX', device: 'GPU:0', blob: onnxFile('tiny_mul.onnx') }),
+        /GPU:0 is not available/,
+      );
     });
 
     test('modelDel removes the model', async () => {

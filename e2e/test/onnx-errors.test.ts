@@ -124,7 +124,10 @@ describe('redis-cli: AI.MODELRUN errors leave no partial outputs', () => {
   });
 
   test("a dtype the model rejects, with onnxruntime's message", async () => {
-    await expectErr(['AI.MODELRUN', 'run:two', 'INPUTS', 'run:x-int', ...OUT], /Unexpected input data type.*tensor\(int32\).*tensor\(float\)/);
+    await expectErr(
+      ['AI.MODELRUN', 'run:two', 'INPUTS', 'run:x-int', ...OUT],
+      /Unexpected input data type.*tensor\(int32\).*tensor\(float\)/,
+    );
     await assertNoOutputs();
   });
 

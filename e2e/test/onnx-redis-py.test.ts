@@ -9,7 +9,9 @@ import { ONNX_BACKEND_ARGS, ONNX_MODELS } from './onnx-fixtures.js';
 
 const server = useServer({ args: ONNX_BACKEND_ARGS });
 
-const SCRIPT = PY_FIXTURES + String.raw`
+const SCRIPT =
+  PY_FIXTURES +
+  String.raw`
 name = sys.argv[3]
 manifest = load_manifest(name)
 blob = open(os.path.join(models, manifest["model"]), "rb").read()

@@ -25,7 +25,10 @@ describe('RESP3', () => {
       const reply = elements(await conn.call('AI.TENSORGET', 'd', 'VALUES'));
       assert.deepEqual(plain(reply[1]!), [5n]);
       const values = elements(reply[2]!);
-      assert.ok(values.every((v) => v.type === 'double'), `all doubles: ${values.map((v) => v.type).join(',')}`);
+      assert.ok(
+        values.every((v) => v.type === 'double'),
+        `all doubles: ${values.map((v) => v.type).join(',')}`,
+      );
       const nums = values.map((v) => Number((v as { value: string }).value.replace(/^(-?)inf$/, '$1Infinity')));
       assert.deepEqual(nums, [1.5, -0.25, Infinity, -Infinity, 0.1]);
 
@@ -36,7 +39,10 @@ describe('RESP3', () => {
 
       assert.equal(plain(await conn.call('AI.TENSORSET', 'i', 'INT16', 2, 'VALUES', 3, -4)), 'OK');
       const ints = elements(elements(await conn.call('AI.TENSORGET', 'i', 'VALUES'))[2]!);
-      assert.deepEqual(ints.map((v) => v.type), ['integer', 'integer']);
+      assert.deepEqual(
+        ints.map((v) => v.type),
+        ['integer', 'integer'],
+      );
 
       const blob = elements(await conn.call('AI.TENSORGET', 'i', 'BLOB'));
       assert.equal(blob[2]!.type, 'bulk');

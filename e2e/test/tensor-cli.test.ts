@@ -75,7 +75,10 @@ describe('redis-cli: the specification examples', () => {
     assert.deepEqual(await cli(['ai.tensorset', 'lower', 'float', '2', 'values', '1.5', '2']), { status: 'OK' });
     const reply = asArray(await cli(['ai.tensorget', 'lower', 'values']));
     assert.equal(word(reply[0]), 'FLOAT');
-    assert.deepEqual(asArray(reply[2]).map((e) => parseDouble(asBuffer(e).toString())), [1.5, 2]);
+    assert.deepEqual(
+      asArray(reply[2]).map((e) => parseDouble(asBuffer(e).toString())),
+      [1.5, 2],
+    );
   });
 });
 
@@ -88,7 +91,11 @@ describe('redis-cli: every dtype round-trips', () => {
       assert.equal(word(vals[0]), c.dtype);
       assert.deepEqual(shape(vals[1]), c.shape);
       const elements = values(vals[2]);
-      if (c.integer) assert.ok(elements.every((e) => typeof e === 'bigint'), `${c.dtype} VALUES are integers: ${show(vals[2])}`);
+      if (c.integer)
+        assert.ok(
+          elements.every((e) => typeof e === 'bigint'),
+          `${c.dtype} VALUES are integers: ${show(vals[2])}`,
+        );
       assertElements(c, elements, `${c.dtype} VALUES`);
       const blob = asArray(await cli(['AI.TENSORGET', key, 'BLOB']));
       assert.deepEqual(asBuffer(blob[2]), c.blob, `${c.dtype} BLOB of a VALUES tensor`);
@@ -123,7 +130,11 @@ describe('redis-cli: bad input gets ERR and the server keeps serving', () => {
     { name: 'a non-numeric dimension', args: ['AI.TENSORSET', 'bad', 'FLOAT', 'two', 'VALUES', '1', '2'] },
     { name: 'a fractional dimension', args: ['AI.TENSORSET', 'bad', 'FLOAT', '2.5'] },
     { name: 'a blob one byte short', args: ['AI.TENSORSET', 'bad', 'FLOAT', '2', '2', 'BLOB'], stdin: float4.subarray(1) },
-    { name: 'a blob one byte long', args: ['AI.TENSORSET', 'bad', 'FLOAT', '2', '2', 'BLOB'], stdin: Buffer.concat([float4, Buffer.of(0)]) },
+    {
+      name: 'a blob one byte long',
+      args: ['AI.TENSORSET', 'bad', 'FLOAT', '2', '2', 'BLOB'],
+      stdin: Buffer.concat([float4, Buffer.of(0)]),
+    },
     { name: 'BLOB without data', args: ['AI.TENSORSET', 'bad', 'FLOAT', '2', 'BLOB'] },
     { name: 'VALUES without values', args: ['AI.TENSORSET', 'bad', 'FLOAT', '2', 'VALUES'] },
     { name: 'too few VALUES', args: ['AI.TENSORSET', 'bad', 'FLOAT', '2', '2', 'VALUES', '1', '2', '3'] },

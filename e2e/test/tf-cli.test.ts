@@ -37,7 +37,9 @@ describe('redis-cli: storing TF graphs', () => {
 
   test('node names with an output index (a:0, c:0) name the same tensors', async () => {
     const fx = tfFixture('mul');
-    assert.deepEqual(await cli(['AI.MODELSET', 'tf:mul:idx', 'TF', 'CPU', 'INPUTS', 'a:0', 'b:0', 'OUTPUTS', 'c:0'], fx.model), { status: 'OK' });
+    assert.deepEqual(await cli(['AI.MODELSET', 'tf:mul:idx', 'TF', 'CPU', 'INPUTS', 'a:0', 'b:0', 'OUTPUTS', 'c:0'], fx.model), {
+      status: 'OK',
+    });
     for (const [i, t] of fx.inputs.entries()) {
       await cli(['AI.TENSORSET', `idx:in${i}`, t.dtype, ...t.shape.map(String), 'BLOB'], t.bytes);
     }
@@ -82,7 +84,10 @@ describe('redis-cli: AI.MODELRUN outputs match TensorFlow', () => {
 
     const info = asArray(await cli(['AI.INFO', 'tf:cnn']));
     assert.equal(info.length, 16, show(info));
-    assert.deepEqual([1, 3, 5, 7].map((i) => word(info[i])), ['tf:cnn', 'MODEL', 'TF', 'CPU']);
+    assert.deepEqual(
+      [1, 3, 5, 7].map((i) => word(info[i])),
+      ['tf:cnn', 'MODEL', 'TF', 'CPU'],
+    );
     assert.equal(asInteger(info[11]), 1n, 'SAMPLES: the batch dimension of the first input');
     assert.equal(asInteger(info[13]), 1n, 'CALLS');
     assert.equal(asInteger(info[15]), 0n, 'ERRORS');
@@ -95,7 +100,9 @@ describe('redis-cli: session options from the server flags', () => {
     try {
       const run = cliFor(own.port);
       const fx = tfFixture('cnn');
-      assert.deepEqual(await run(['AI.MODELSET', 'cnn', 'TF', 'CPU', 'INPUTS', 'x', 'OUTPUTS', 'Identity', 'Identity_1'], fx.model), { status: 'OK' });
+      assert.deepEqual(await run(['AI.MODELSET', 'cnn', 'TF', 'CPU', 'INPUTS', 'x', 'OUTPUTS', 'Identity', 'Identity_1'], fx.model), {
+        status: 'OK',
+      });
       await run(['AI.TENSORSET', 'images', 'FLOAT', ...fx.inputs[0]!.shape.map(String), 'BLOB'], fx.inputs[0]!.bytes);
       assert.deepEqual(await run(['AI.MODELRUN', 'cnn', 'INPUTS', 'images', 'OUTPUTS', 'probs', 'labels']), { status: 'OK' });
       assertSameOutput('FLOAT', (await cliTensor(run, 'probs')).blob, fx.outputs[0]!.bytes, 'probs', false);

@@ -30,7 +30,12 @@ describe('redis-cli: AI.MODELSET refusals', () => {
   });
 
   test("a blob that is not a GraphDef, with TensorFlow's reason; a truncated one", async () => {
-    await refusedModelSet('e:junk', ['CPU', 'INPUTS', 'a', 'b', 'OUTPUTS', 'c'], Buffer.from('definitely not a protobuf\n'), /^ERR .*not a TensorFlow GraphDef: Invalid GraphDef/);
+    await refusedModelSet(
+      'e:junk',
+      ['CPU', 'INPUTS', 'a', 'b', 'OUTPUTS', 'c'],
+      Buffer.from('definitely not a protobuf\n'),
+      /^ERR .*not a TensorFlow GraphDef: Invalid GraphDef/,
+    );
     await refusedModelSet('e:onnx', ['CPU', 'INPUTS', 'a', 'b', 'OUTPUTS', 'c'], Buffer.from([0x08, 0x07, 0x12, 0xff, 0xff]), /^ERR /);
     const cnn = tfFixture('cnn').model;
     await refusedModelSet('e:trunc', ['CPU', 'INPUTS', 'x', 'OUTPUTS', 'Identity'], cnn.subarray(0, Math.floor(cnn.length / 2)), /^ERR /);
@@ -44,7 +49,8 @@ describe('redis-cli: AI.MODELSET refusals', () => {
     const probe = await cli(['AI.MODELSET', 'e:gpu', 'TF', 'GPU', 'INPUTS', 'a', 'b', 'OUTPUTS', 'c'], mul());
     if (errorOf(probe) === undefined) {
       await cli(['DEL', 'e:gpu']);
-      return t.skip('this libtensorflow sees a GPU');
+      t.skip('this libtensorflow sees a GPU');
+      return;
     }
     assert.match(errorOf(probe)!, /^ERR device GPU:0 is not available to backend TF \(libtensorflow .* sees no GPU/);
     await refusedModelSet('e:gpu1', ['GPU:1', 'INPUTS', 'a', 'b', 'OUTPUTS', 'c'], mul(), /^ERR device GPU:1 is not available/);
@@ -53,7 +59,9 @@ describe('redis-cli: AI.MODELSET refusals', () => {
 
 describe('redis-cli: AI.MODELRUN refusals', () => {
   before(async () => {
-    assert.deepEqual(await cli(['AI.MODELSET', 'r:mul', 'TF', 'CPU', 'INPUTS', 'a', 'b', 'OUTPUTS', 'c'], tfFixture('mul').model), { status: 'OK' });
+    assert.deepEqual(await cli(['AI.MODELSET', 'r:mul', 'TF', 'CPU', 'INPUTS', 'a', 'b', 'OUTPUTS', 'c'], tfFixture('mul').model), {
+      status: 'OK',
+    });
     await cli(['AI.TENSORSET', 'r:f2', 'FLOAT', '2', 'VALUES', '1', '2']);
     await cli(['AI.TENSORSET', 'r:f3', 'FLOAT', '3', 'VALUES', '1', '2', '3']);
     await cli(['AI.TENSORSET', 'r:i2', 'INT32', '2', 'VALUES', '1', '2']);
@@ -71,7 +79,10 @@ describe('redis-cli: AI.MODELRUN refusals', () => {
 
   test('too few inputs, too many outputs', async () => {
     assert.match(errorOf(await cli(['AI.MODELRUN', 'r:mul', 'INPUTS', 'r:f2', 'OUTPUTS', 'r:out'])) ?? '', /^ERR .*expects 2 inputs/);
-    assert.match(errorOf(await cli(['AI.MODELRUN', 'r:mul', 'INPUTS', 'r:f2', 'r:f2', 'OUTPUTS', 'r:o1', 'r:o2'])) ?? '', /^ERR .*1 outputs/);
+    assert.match(
+      errorOf(await cli(['AI.MODELRUN', 'r:mul', 'INPUTS', 'r:f2', 'r:f2', 'OUTPUTS', 'r:o1', 'r:o2'])) ?? '',
+      /^ERR .*1 outputs/,
+    );
   });
 
   test('nothing was stored by the failed runs; the server still answers and runs the graph', async () => {

@@ -9,7 +9,9 @@ import { RUN_CASES, TF_BACKEND_ARGS, TF_MODELS, exactOutputs } from './tf-fixtur
 
 const server = useServer({ args: TF_BACKEND_ARGS });
 
-const SCRIPT = PY_FIXTURES + String.raw`
+const SCRIPT =
+  PY_FIXTURES +
+  String.raw`
 name, exact = sys.argv[3], sys.argv[4] == "exact"
 manifest = load_manifest(name)
 blob = open(os.path.join(models, manifest["model"]), "rb").read()

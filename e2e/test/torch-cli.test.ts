@@ -75,14 +75,22 @@ describe('redis-cli: TorchScript models', () => {
 
   test('a bad or truncated archive is an ERR with the reason; nothing is stored; the server serves on', async () => {
     for (const blob of [Buffer.from('definitely not a TorchScript archive'), addtwo.artifact.subarray(0, addtwo.artifact.length >> 1)]) {
-      assertErr(errorOf(await cli(['AI.MODELSET', 'm:bad', 'TORCH', 'CPU'], blob)), 'bad archive', /could not load TORCH model: .*PytorchStreamReader/);
+      assertErr(
+        errorOf(await cli(['AI.MODELSET', 'm:bad', 'TORCH', 'CPU'], blob)),
+        'bad archive',
+        /could not load TORCH model: .*PytorchStreamReader/,
+      );
       assert.deepEqual(await cli(['EXISTS', 'm:bad']), { integer: 0n });
     }
     await assertAlive();
   });
 
   test('a GPU model is refused at AI.MODELSET: this libtorch has no CUDA', async () => {
-    assertErr(errorOf(await cli(['AI.MODELSET', 'm:gpu', 'TORCH', 'GPU'], addtwo.artifact)), 'GPU', /GPU:0 is not available to backend TORCH \(.*CUDA.*\)/);
+    assertErr(
+      errorOf(await cli(['AI.MODELSET', 'm:gpu', 'TORCH', 'GPU'], addtwo.artifact)),
+      'GPU',
+      /GPU:0 is not available to backend TORCH \(.*CUDA.*\)/,
+    );
     assertErr(errorOf(await cli(['AI.MODELSET', 'm:gpu', 'TORCH', 'GPU:1', 'BLOB'], addtwo.artifact)), 'GPU:1', /GPU:1 is not available/);
     assert.deepEqual(await cli(['EXISTS', 'm:gpu']), { integer: 0n });
   });
@@ -90,14 +98,30 @@ describe('redis-cli: TorchScript models', () => {
   test('AI.MODELRUN errors: input count, output count, unsupported dtypes in and out; no partial outputs', async () => {
     await cli(['AI.MODELSET', 'err:add', 'TORCH', 'CPU'], addtwo.artifact);
     const [a, b] = await storeTensors(cli, 'err', addtwo.cases[0]!.inputs);
-    assertErr(errorOf(await cli(['AI.MODELRUN', 'err:add', 'INPUTS', a!, 'OUTPUTS', 'err:o'])), 'one input', /model expects 2 inputs, got 1/);
-    assertErr(errorOf(await cli(['AI.MODELRUN', 'err:add', 'INPUTS', a!, b!, 'OUTPUTS', 'err:o', 'err:p'])), 'two outputs', /returned 1 tensor\(s\), but 2 OUTPUTS/);
+    assertErr(
+      errorOf(await cli(['AI.MODELRUN', 'err:add', 'INPUTS', a!, 'OUTPUTS', 'err:o'])),
+      'one input',
+      /model expects 2 inputs, got 1/,
+    );
+    assertErr(
+      errorOf(await cli(['AI.MODELRUN', 'err:add', 'INPUTS', a!, b!, 'OUTPUTS', 'err:o', 'err:p'])),
+      'two outputs',
+      /returned 1 tensor\(s\), but 2 OUTPUTS/,
+    );
     await cli(['AI.TENSORSET', 'err:u16', 'UINT16', '2', '3']);
-    assertErr(errorOf(await cli(['AI.MODELRUN', 'err:add', 'INPUTS', 'err:u16', 'err:u16', 'OUTPUTS', 'err:o'])), 'UINT16', /UINT16 tensors are not supported by the TORCH backend/);
+    assertErr(
+      errorOf(await cli(['AI.MODELRUN', 'err:add', 'INPUTS', 'err:u16', 'err:u16', 'OUTPUTS', 'err:o'])),
+      'UINT16',
+      /UINT16 tensors are not supported by the TORCH backend/,
+    );
     const half = torchFixture('halfout');
     await cli(['AI.MODELSET', 'err:half', 'TORCH', 'CPU'], half.artifact);
     const [h] = await storeTensors(cli, 'err:half', half.cases[0]!.inputs);
-    assertErr(errorOf(await cli(['AI.MODELRUN', 'err:half', 'INPUTS', h!, 'OUTPUTS', 'err:o'])), 'half output', /dtype Half, which modelkv tensors cannot hold/);
+    assertErr(
+      errorOf(await cli(['AI.MODELRUN', 'err:half', 'INPUTS', h!, 'OUTPUTS', 'err:o'])),
+      'half output',
+      /dtype Half, which modelkv tensors cannot hold/,
+    );
     assert.deepEqual(await cli(['EXISTS', 'err:o', 'err:p']), { integer: 0n });
     await assertAlive();
   });
@@ -122,7 +146,11 @@ describe('redis-cli: TorchScript scripts', () => {
       const prefix = `s:fns:${ci}`;
       const inputs = await storeTensors(cli, prefix, c.inputs);
       const outputs = c.outputs.map((_, i) => `${prefix}:out${i}`);
-      assert.deepEqual(await cli(['AI.SCRIPTRUN', 's:fns', c.function!, 'INPUTS', ...inputs, 'OUTPUTS', ...outputs]), { status: 'OK' }, c.function);
+      assert.deepEqual(
+        await cli(['AI.SCRIPTRUN', 's:fns', c.function!, 'INPUTS', ...inputs, 'OUTPUTS', ...outputs]),
+        { status: 'OK' },
+        c.function,
+      );
       await assertOutputs(cli, outputs, c.outputs, c.function!);
     }
   });
@@ -136,7 +164,23 @@ describe('redis-cli: TorchScript scripts', () => {
     const info = await infoFields(cli, 's:info');
     assert.equal(info.length, 16, info.join(' '));
     assert.deepEqual(
-      [info[0], info[1], info[2], info[3], info[4], info[5], info[6], info[7], info[8], info[10], info[11], info[12], info[13], info[14], info[15]],
+      [
+        info[0],
+        info[1],
+        info[2],
+        info[3],
+        info[4],
+        info[5],
+        info[6],
+        info[7],
+        info[8],
+        info[10],
+        info[11],
+        info[12],
+        info[13],
+        info[14],
+        info[15],
+      ],
       ['KEY', 's:info', 'TYPE', 'SCRIPT', 'BACKEND', 'TORCH', 'DEVICE', 'CPU', 'DURATION', 'SAMPLES', '-1', 'CALLS', '2', 'ERRORS', '1'],
     );
     assert.deepEqual(await cli(['AI.INFO', 's:info', 'RESETSTAT']), { status: 'OK' });
@@ -146,7 +190,7 @@ describe('redis-cli: TorchScript scripts', () => {
 
   test("a compile error is an ERR with TorchScript's reason, line and column (those Python torch gives); nothing stored", async () => {
     const bad = torchFixture('compile_error');
-    const error = bad.extra['error'] as { reason: string; line: number; column: number };
+    const error = bad.extra.error as { reason: string; line: number; column: number };
     const reply = errorOf(await cli(['AI.SCRIPTSET', 's:bad', 'CPU'], bad.artifact));
     assertErr(reply, 'compile error', /could not compile script/);
     assert.ok(reply!.includes(error.reason), reply);
@@ -156,15 +200,23 @@ describe('redis-cli: TorchScript scripts', () => {
 
   test('unknown function, wrong input count, an exception raised in the script and a failing allocation are ERR; the server serves on', async () => {
     const raises = torchFixture('raises');
-    const error = raises.extra['error'] as { function: string; message: string };
+    const error = raises.extra.error as { function: string; message: string };
     await cli(['AI.SCRIPTSET', 's:raise', 'CPU'], raises.artifact);
     const inputs = await storeTensors(cli, 's:raise', raises.cases[0]!.inputs);
-    assertErr(errorOf(await cli(['AI.SCRIPTRUN', 's:raise', 'nope', 'INPUTS', ...inputs, 'OUTPUTS', 'x'])), 'unknown function', /function 'nope' is not defined/);
-    assertErr(errorOf(await cli(['AI.SCRIPTRUN', 's:raise', 'identity', 'INPUTS', inputs[0]!, inputs[0]!, 'OUTPUTS', 'x'])), 'two inputs', /Expected at most 1 argument/);
+    assertErr(
+      errorOf(await cli(['AI.SCRIPTRUN', 's:raise', 'nope', 'INPUTS', ...inputs, 'OUTPUTS', 'x'])),
+      'unknown function',
+      /function 'nope' is not defined/,
+    );
+    assertErr(
+      errorOf(await cli(['AI.SCRIPTRUN', 's:raise', 'identity', 'INPUTS', inputs[0]!, inputs[0]!, 'OUTPUTS', 'x'])),
+      'two inputs',
+      /Expected at most 1 argument/,
+    );
     const raised = errorOf(await cli(['AI.SCRIPTRUN', 's:raise', error.function, 'INPUTS', ...inputs, 'OUTPUTS', 'x']));
     assertErr(raised, 'raise');
     assert.ok(raised!.endsWith(error.message), `${raised} ends with Python torch's '${error.message}'`);
-    const alloc = raises.extra['allocation'] as { function: string; message: string };
+    const alloc = raises.extra.allocation as { function: string; message: string };
     const failed = errorOf(await cli(['AI.SCRIPTRUN', 's:raise', alloc.function, 'INPUTS', ...inputs, 'OUTPUTS', 'x']));
     assertErr(failed, 'failing allocation', /can't allocate memory/);
     assert.ok(failed!.endsWith(alloc.message), `${failed} ends with Python torch's '${alloc.message}'`);
@@ -180,7 +232,12 @@ describe('redis-cli: TorchScript scripts', () => {
     assertErr(errorOf(await cli(['AI.SCRIPTGET', 's:del'])), 'deleted');
     await cli(['AI.TENSORSET', 's:tensor', 'FLOAT', '1']);
     assertErr(errorOf(await cli(['AI.SCRIPTGET', 's:tensor'])), 'tensor key', undefined, 'WRONGTYPE');
-    assertErr(errorOf(await cli(['AI.SCRIPTRUN', 's:tensor', 'f', 'INPUTS', 's:tensor', 'OUTPUTS', 'x'])), 'run a tensor', undefined, 'WRONGTYPE');
+    assertErr(
+      errorOf(await cli(['AI.SCRIPTRUN', 's:tensor', 'f', 'INPUTS', 's:tensor', 'OUTPUTS', 'x'])),
+      'run a tensor',
+      undefined,
+      'WRONGTYPE',
+    );
     await cli(['AI.SCRIPTSET', 's:fns2', 'CPU', source]);
     assertErr(errorOf(await cli(['AI.MODELGET', 's:fns2'])), 'model command on a script', undefined, 'WRONGTYPE');
   });

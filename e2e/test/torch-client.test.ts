@@ -46,7 +46,10 @@ for (const RESP of [2, 3] as const) {
         assertBytesClose('FLOAT', bytesOf(t.data), want.bytes, `tuple3 output ${i}`);
       }
       const info = await client.info(k('tuple3'));
-      assert.deepEqual([info.type, info.backend, info.device, info.samples, info.calls, info.errors], ['MODEL', 'TORCH', 'CPU', c.inputs[0]!.shape[0], 1, 0]);
+      assert.deepEqual(
+        [info.type, info.backend, info.device, info.samples, info.calls, info.errors],
+        ['MODEL', 'TORCH', 'CPU', c.inputs[0]!.shape[0], 1, 0],
+      );
     });
 
     test('scriptSet / scriptGet / scriptRun / scriptDel; info reports SAMPLES -1', async () => {
@@ -60,7 +63,7 @@ for (const RESP of [2, 3] as const) {
       await client.scriptRun(k('fns'), 'sum_and_diff', { inputs, outputs: [k('fns:sum'), k('fns:diff')] });
       for (const [i, key] of [k('fns:sum'), k('fns:diff')].entries()) {
         const t = await client.tensorGet(key);
-        assertBytesClose('FLOAT', bytesOf(t.data as Float32Array), c.outputs[i]!.bytes, key);
+        assertBytesClose('FLOAT', bytesOf(t.data), c.outputs[i]!.bytes, key);
       }
       const info = await client.info(k('fns'));
       assert.deepEqual([info.type, info.backend, info.samples, info.calls], ['SCRIPT', 'TORCH', -1, 1]);
@@ -70,7 +73,7 @@ for (const RESP of [2, 3] as const) {
 
     test('errors are typed: compile error, unknown function, wrong kind of key', async () => {
       const bad = torchFixture('compile_error');
-      const error = bad.extra['error'] as { line: number; column: number };
+      const error = bad.extra.error as { line: number; column: number };
       await assert.rejects(client.scriptSet(k('bad'), { device: 'CPU', source: bad.artifact.toString('utf8') }), (err: unknown) => {
         assert.ok(err instanceof ModelkvError);
         assert.match(err.message, new RegExp(`line ${error.line}, column ${error.column}`));
@@ -79,7 +82,10 @@ for (const RESP of [2, 3] as const) {
       await client.scriptSet(k('raise'), { device: 'CPU', source: torchFixture('raises').artifact.toString('utf8') });
       await client.tensorSet(k('x'), { dtype: 'FLOAT', shape: [1], data: new Float32Array([1]) });
       await assert.rejects(client.scriptRun(k('raise'), 'nope', { inputs: [k('x')], outputs: [k('y')] }), /function 'nope' is not defined/);
-      await assert.rejects(client.scriptRun(k('raise'), 'must_be_negative', { inputs: [k('x')], outputs: [k('y')] }), /input must be negative/);
+      await assert.rejects(
+        client.scriptRun(k('raise'), 'must_be_negative', { inputs: [k('x')], outputs: [k('y')] }),
+        /input must be negative/,
+      );
       await assert.rejects(client.scriptGet(k('x')), WrongTypeError);
     });
   });

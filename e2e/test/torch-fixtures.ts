@@ -30,26 +30,34 @@ export interface TorchFixture {
 }
 
 export function torchFixture(name: string): TorchFixture {
-  const { kind, file, cases, ...extra } = readManifest<
-    {
-      kind: 'model' | 'script';
-      file: string;
-      cases: Array<{ function?: string; inputs: TensorEntry[]; outputs?: TensorEntry[] }>;
-    } & Record<string, unknown>
-  >(TORCH_MODELS, name);
+  const { kind, file, cases, ...extra } = readManifest(TORCH_MODELS, name) as {
+    kind: 'model' | 'script';
+    file: string;
+    cases: { function?: string; inputs: TensorEntry[]; outputs?: TensorEntry[] }[];
+  } & Record<string, unknown>;
   const read = (e: TensorEntry): FixtureTensor => readTensor(TORCH_MODELS, e);
   const path = join(TORCH_MODELS, file);
   return {
     kind,
     path,
     artifact: readFileSync(path),
-    cases: cases.map((c) => ({ ...(c.function ? { function: c.function } : {}), inputs: c.inputs.map(read), outputs: (c.outputs ?? []).map(read) })),
+    cases: cases.map((c) => ({
+      ...(c.function ? { function: c.function } : {}),
+      inputs: c.inputs.map(read),
+      outputs: (c.outputs ?? []).map(read),
+    })),
     extra,
   };
 }
 
 /** Checks the tensors at `keys` against a case's reference outputs, in order. */
-export async function assertOutputs(cli: Cli, keys: readonly string[], want: readonly FixtureTensor[], where: string, rtol?: number): Promise<void> {
+export async function assertOutputs(
+  cli: Cli,
+  keys: readonly string[],
+  want: readonly FixtureTensor[],
+  where: string,
+  rtol?: number,
+): Promise<void> {
   assert.equal(keys.length, want.length, `${where}: output count`);
   for (const [i, key] of keys.entries()) {
     const got = await cliTensor(cli, key);
@@ -61,5 +69,7 @@ export async function assertOutputs(cli: Cli, keys: readonly string[], want: rea
 
 /** AI.INFO's reply through redis-cli, every element as text (integers as their digits). */
 export async function infoFields(cli: Cli, key: string): Promise<string[]> {
-  return asArray(await cli(['AI.INFO', key])).map((v) => (v && !Buffer.isBuffer(v) && !Array.isArray(v) && 'integer' in v ? String(v.integer) : word(v)));
+  return asArray(await cli(['AI.INFO', key])).map((v) =>
+    !Buffer.isBuffer(v) && !Array.isArray(v) && 'integer' in v ? String(v.integer) : word(v),
+  );
 }

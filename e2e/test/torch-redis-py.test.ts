@@ -10,7 +10,9 @@ import { TORCH_BACKEND_ARGS, TORCH_MODELS } from './torch-fixtures.js';
 
 const server = useServer({ args: TORCH_BACKEND_ARGS });
 
-const SCRIPT = PY_FIXTURES + String.raw`
+const SCRIPT =
+  PY_FIXTURES +
+  String.raw`
 def run_case(command, key, case, prefix, fn=None):
     ins = []
     for i, e in enumerate(case["inputs"]):

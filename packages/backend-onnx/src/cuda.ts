@@ -22,11 +22,16 @@ const PROVIDER_LIBRARY: Partial<Record<NodeJS.Platform, string>> = {
  */
 export function detectCuda(): CudaSupport {
   const listed = ort.listSupportedBackends().find((b) => b.name === 'cuda');
-  if (!listed) return { gpus: 0, reason: `onnxruntime-node ${ort.env.versions.common} for ${process.platform}/${process.arch} has no CUDA execution provider` };
+  if (!listed)
+    return {
+      gpus: 0,
+      reason: `onnxruntime-node ${ort.env.versions.common} for ${process.platform}/${process.arch} has no CUDA execution provider`,
+    };
   if (!listed.bundled && !providerLibraryPresent()) {
     return {
       gpus: 0,
-      reason: 'the CUDA execution provider of onnxruntime-node is not installed: reinstall onnxruntime-node with ONNXRUNTIME_NODE_INSTALL=cuda12',
+      reason:
+        'the CUDA execution provider of onnxruntime-node is not installed: reinstall onnxruntime-node with ONNXRUNTIME_NODE_INSTALL=cuda12',
     };
   }
   const gpus = countNvidiaGpus();

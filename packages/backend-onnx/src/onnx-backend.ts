@@ -36,7 +36,9 @@ class OnnxBackend implements Backend {
   async loadModel(blob: Buffer, options: ModelOptions): Promise<ModelHandle> {
     if (!(blob instanceof Uint8Array) || blob.byteLength === 0) throw new AIError('model blob is empty');
     if (!this.devices().includes(formatDevice(options.device))) {
-      throw new AIError(`device ${formatDevice(options.device)} is not available to backend ONNX: ${this.unavailableReason ?? 'unknown device'}`);
+      throw new AIError(
+        `device ${formatDevice(options.device)} is not available to backend ONNX: ${this.unavailableReason ?? 'unknown device'}`,
+      );
     }
     return OnnxModel.load(blob, sessionSettings(options.device, this.config));
   }

@@ -25,10 +25,20 @@ export class OnnxModel implements ModelHandle {
     readonly inputNames: readonly string[],
     readonly outputNames: readonly string[],
   ) {
-    this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
-    worker.on('message', (reply: WorkerReply) => this.settle(reply));
-    worker.on('error', (err) => this.fail(`ONNX session worker failed: ${err.message}`));
-    worker.on('exit', () => this.fail('ONNX session worker has exited'));
+    this.exited = new Promise((resolve) =>
+      worker.once('exit', () => {
+        resolve();
+      }),
+    );
+    worker.on('message', (reply: WorkerReply) => {
+      this.settle(reply);
+    });
+    worker.on('error', (err) => {
+      this.fail(`ONNX session worker failed: ${err.message}`);
+    });
+    worker.on('exit', () => {
+      this.fail('ONNX session worker has exited');
+    });
     worker.unref();
   }
 
@@ -39,7 +49,9 @@ export class OnnxModel implements ModelHandle {
     const start: WorkerStart = { blob: bytes, settings };
     const worker = new Worker(WORKER_URL, { workerData: start, transferList: [bytes] });
     return new Promise((resolve, reject) => {
-      const onExit = (code: number): void => reject(new Error(`ONNX session worker exited with code ${code} while loading`));
+      const onExit = (code: number): void => {
+        reject(new Error(`ONNX session worker exited with code ${code} while loading`));
+      };
       const onError = (err: Error): void => {
         worker.off('exit', onExit);
         reject(err);
@@ -63,10 +75,14 @@ export class OnnxModel implements ModelHandle {
     if (this.failure) return Promise.reject(new Error(this.failure));
     if (this.releasing) return Promise.reject(new Error('the ONNX model has been released'));
     if (inputs.length !== this.inputNames.length) {
-      return Promise.reject(new Error(`model expects ${this.inputNames.length} inputs (${this.inputNames.join(', ')}), got ${inputs.length}`));
+      return Promise.reject(
+        new Error(`model expects ${this.inputNames.length} inputs (${this.inputNames.join(', ')}), got ${inputs.length}`),
+      );
     }
     if (outputCount !== this.outputNames.length) {
-      return Promise.reject(new Error(`model has ${this.outputNames.length} outputs (${this.outputNames.join(', ')}), ${outputCount} were requested`));
+      return Promise.reject(
+        new Error(`model has ${this.outputNames.length} outputs (${this.outputNames.join(', ')}), ${outputCount} were requested`),
+      );
     }
     const transfer: ArrayBuffer[] = [];
     let request: WorkerRequest & { kind: 'run' };

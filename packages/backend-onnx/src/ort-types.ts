@@ -16,8 +16,18 @@ export const CORE_TO_ORT: Readonly<Record<DType, OrtType>> = {
   STRING: 'string',
 };
 
+const ORT_BY_CORE: ReadonlyMap<string, OrtType> = new Map(Object.entries(CORE_TO_ORT));
+
+/**
+ * The onnxruntime element type of a modelkv dtype, or undefined for a dtype this backend does
+ * not know (a tensor may come from another, newer copy of core).
+ */
+export function ortType(dtype: string): OrtType | undefined {
+  return ORT_BY_CORE.get(dtype);
+}
+
 const ORT_TO_CORE: ReadonlyMap<string, DType> = new Map(
-  (Object.entries(CORE_TO_ORT) as Array<[DType, OrtType]>).map(([core, ort]) => [ort, core]),
+  (Object.entries(CORE_TO_ORT) as [DType, OrtType][]).map(([core, ort]) => [ort, core]),
 );
 
 /** The modelkv dtype of an onnxruntime element type, or undefined (float16, uint32, uint64, ...). */

@@ -33,9 +33,9 @@ function fromOrt(name: string, value: ort.Tensor, transfer: ArrayBuffer[]): Wire
     throw new Error(`model output '${name}' has type ${value.type}, which modelkv tensors cannot hold`);
   }
   const dims = [...value.dims];
-  if (value.type === 'string') return { type: 'string', dims, data: value.data as string[] };
+  if (value.type === 'string') return { type: 'string', dims, data: value.data };
   const view = value.data as ArrayBufferView;
-  let bytes = view.buffer as ArrayBuffer;
+  let bytes = view.buffer;
   if (view.byteOffset !== 0 || view.byteLength !== bytes.byteLength || transfer.includes(bytes)) {
     bytes = bytes.slice(view.byteOffset, view.byteOffset + view.byteLength);
   }
@@ -54,7 +54,7 @@ async function run(session: ort.InferenceSession, id: number, inputs: readonly W
     });
     const results = await session.run(feeds);
     const transfer: ArrayBuffer[] = [];
-    const outputs = session.outputNames.map((name) => fromOrt(name, results[name] as ort.Tensor, transfer));
+    const outputs = session.outputNames.map((name) => fromOrt(name, results[name]!, transfer));
     reply({ kind: 'ran', id, outputs }, transfer);
   } catch (err) {
     reply({ kind: 'run-failed', id, message: errorText(err) });
@@ -82,7 +82,11 @@ async function serve(): Promise<void> {
     if (request.kind === 'run') {
       queue = queue.then(() => run(session, request.id, request.inputs));
     } else {
-      queue = queue.then(() => session.release()).finally(() => port!.close());
+      queue = queue
+        .then(() => session.release())
+        .finally(() => {
+          port!.close();
+        });
     }
   });
 }

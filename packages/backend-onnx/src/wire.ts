@@ -1,5 +1,5 @@
 import { Tensor, type DType } from '@modelkv/core';
-import { CORE_TO_ORT, coreDType, type OrtType } from './ort-types.js';
+import { coreDType, ortType, type OrtType } from './ort-types.js';
 
 /**
  * Messages between the JS thread and a session worker. Tensor bytes travel as ArrayBuffers in
@@ -14,7 +14,7 @@ export interface WireTensor {
 
 /** Subset of onnxruntime's session options that the backend sets. */
 export interface SessionSettings {
-  readonly executionProviders: ReadonlyArray<'cpu' | { readonly name: 'cuda'; readonly deviceId: number }>;
+  readonly executionProviders: readonly ('cpu' | { readonly name: 'cuda'; readonly deviceId: number })[];
   readonly intraOpNumThreads?: number;
   readonly interOpNumThreads?: number;
   readonly executionMode?: 'sequential' | 'parallel';
@@ -27,8 +27,7 @@ export interface WorkerStart {
 }
 
 export type WorkerRequest =
-  | { readonly kind: 'run'; readonly id: number; readonly inputs: readonly WireTensor[] }
-  | { readonly kind: 'release' };
+  { readonly kind: 'run'; readonly id: number; readonly inputs: readonly WireTensor[] } | { readonly kind: 'release' };
 
 export type WorkerReply =
   | { readonly kind: 'loaded'; readonly inputNames: readonly string[]; readonly outputNames: readonly string[] }
@@ -48,8 +47,8 @@ export interface TensorLike {
  * ArrayBuffer that is then transferred, never cloned again.
  */
 export function packTensor(tensor: TensorLike, transfer: ArrayBuffer[]): WireTensor {
-  const type = CORE_TO_ORT[tensor.dtype];
-  if (type === undefined) throw new Error(`tensor dtype ${String(tensor.dtype)} has no onnxruntime equivalent`);
+  const type = ortType(tensor.dtype);
+  if (type === undefined) throw new Error(`tensor dtype ${tensor.dtype} has no onnxruntime equivalent`);
   if (type === 'string') return { type, dims: tensor.shape, data: splitStrings(tensor.data) };
   const bytes = new ArrayBuffer(tensor.data.byteLength);
   new Uint8Array(bytes).set(tensor.data);

@@ -19,7 +19,11 @@ const CASES = [
 describe('ONNX models in process match the outputs of the framework that produced them', () => {
   const handles: ModelHandle[] = [];
   after(async () => {
-    await Promise.all(handles.map((h) => h.release()));
+    await Promise.all(
+      handles.map(async (h) => {
+        await h.release();
+      }),
+    );
   });
 
   for (const { name, script } of CASES) {
@@ -27,14 +31,22 @@ describe('ONNX models in process match the outputs of the framework that produce
       const fx = loadFixture(name, script);
       const model = await backend.loadModel(fx.model, CPU);
       handles.push(model);
-      assert.deepEqual(model.inputNames, fx.inputs.map((t) => t.name));
-      assert.deepEqual(model.outputNames, fx.outputs.map((t) => t.name));
+      assert.deepEqual(
+        model.inputNames,
+        fx.inputs.map((t) => t.name),
+      );
+      assert.deepEqual(
+        model.outputNames,
+        fx.outputs.map((t) => t.name),
+      );
       const outputs = await model.run(
         fx.inputs.map((t) => t.tensor),
         fx.outputs.length,
       );
       assert.equal(outputs.length, fx.outputs.length);
-      outputs.forEach((out, i) => assertTensorClose(out, fx.outputs[i]!.tensor, `${name}.${fx.outputs[i]!.name}`));
+      outputs.forEach((out, i) => {
+        assertTensorClose(out, fx.outputs[i]!.tensor, `${name}.${fx.outputs[i]!.name}`);
+      });
     });
   }
 
@@ -79,6 +91,8 @@ describe('ONNX models in process match the outputs of the framework that produce
       return model.run([a, b], 1);
     });
     const results = await Promise.all(runs);
-    results.forEach(([c], i) => assert.deepEqual(c!.values(), [3 * i, 2 * i]));
+    results.forEach(([c], i) => {
+      assert.deepEqual(c!.values(), [3 * i, 2 * i]);
+    });
   });
 });

@@ -31,8 +31,7 @@ Endpoint Resolve(TF_Graph* graph, const std::string& spec, const char* role) {
   if (op == nullptr) throw std::runtime_error(std::string(role) + " name '" + spec + "' is not a node of the graph");
   const int count = TF_OperationNumOutputs(op);
   if (index >= count) {
-    throw std::runtime_error(std::string(role) + " name '" + spec + "': node '" + node + "' has " + std::to_string(count) +
-                             " output(s)");
+    throw std::runtime_error(std::string(role) + " name '" + spec + "': node '" + node + "' has " + std::to_string(count) + " output(s)");
   }
   const TF_Output port{op, index};
   const TF_DataType dtype = TF_OperationOutputType(port);
@@ -177,8 +176,8 @@ class RunWorker : public Napi::AsyncWorker {
     outputs_.assign(fetches.size(), nullptr);
 
     Status status = NewStatus();
-    TF_SessionRun(m.session.get(), nullptr, feeds.data(), values.data(), static_cast<int>(feeds.size()), fetches.data(),
-                  outputs_.data(), static_cast<int>(fetches.size()), nullptr, 0, nullptr, status.get());
+    TF_SessionRun(m.session.get(), nullptr, feeds.data(), values.data(), static_cast<int>(feeds.size()), fetches.data(), outputs_.data(),
+                  static_cast<int>(fetches.size()), nullptr, 0, nullptr, status.get());
     if (!Ok(status)) throw std::runtime_error(Message(status));
 
     // STRING outputs become modelkv bytes now, while any input they alias is still alive.
@@ -269,23 +268,24 @@ void Model::Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData<AddonData>(data);
 
   exports.Set("load", Napi::Function::New(env, [](const Napi::CallbackInfo& info) -> Napi::Value {
-    return Guarded(info.Env(), [&]() -> Napi::Value {
-      Napi::Env e = info.Env();
-      if (info.Length() < 5 || !info[0].IsBuffer() || !info[3].IsString() || !info[4].IsBuffer()) {
-        throw Napi::TypeError::New(e, "load(graphDef: Buffer, inputs: string[], outputs: string[], device: string, config: Buffer)");
-      }
-      LoadRequest request;
-      request.inputs = StringArray(info[1], "inputs");
-      request.outputs = StringArray(info[2], "outputs");
-      request.device = info[3].As<Napi::String>().Utf8Value();
-      Napi::Buffer<uint8_t> config = info[4].As<Napi::Buffer<uint8_t>>();
-      request.config.assign(reinterpret_cast<const char*>(config.Data()), config.Length());
-      auto* worker = new LoadWorker(e, info[0].As<Napi::Buffer<uint8_t>>(), std::move(request));
-      Napi::Promise promise = worker->Promise();
-      worker->Queue();
-      return promise;
-    });
-  }));
+                return Guarded(info.Env(), [&]() -> Napi::Value {
+                  Napi::Env e = info.Env();
+                  if (info.Length() < 5 || !info[0].IsBuffer() || !info[3].IsString() || !info[4].IsBuffer()) {
+                    throw Napi::TypeError::New(
+                        e, "load(graphDef: Buffer, inputs: string[], outputs: string[], device: string, config: Buffer)");
+                  }
+                  LoadRequest request;
+                  request.inputs = StringArray(info[1], "inputs");
+                  request.outputs = StringArray(info[2], "outputs");
+                  request.device = info[3].As<Napi::String>().Utf8Value();
+                  Napi::Buffer<uint8_t> config = info[4].As<Napi::Buffer<uint8_t>>();
+                  request.config.assign(reinterpret_cast<const char*>(config.Data()), config.Length());
+                  auto* worker = new LoadWorker(e, info[0].As<Napi::Buffer<uint8_t>>(), std::move(request));
+                  Napi::Promise promise = worker->Promise();
+                  worker->Queue();
+                  return promise;
+                });
+              }));
 }
 
 Napi::Object Model::Wrap(Napi::Env env, std::shared_ptr<ModelState> state) {
@@ -318,8 +318,8 @@ Napi::Value Model::Run(const Napi::CallbackInfo& info) {
     if (info.Length() < 1 || !info[0].IsArray()) throw Napi::TypeError::New(env, "run(inputs: Array<{ dtype, shape, data }>)");
     Napi::Array inputs = info[0].As<Napi::Array>();
     if (inputs.Length() != state_->inputs.size()) {
-      throw Napi::Error::New(env, "the graph takes " + std::to_string(state_->inputs.size()) + " inputs, got " +
-                                      std::to_string(inputs.Length()));
+      throw Napi::Error::New(
+          env, "the graph takes " + std::to_string(state_->inputs.size()) + " inputs, got " + std::to_string(inputs.Length()));
     }
     auto* worker = new RunWorker(env, state_);
     try {
@@ -336,8 +336,8 @@ Napi::Value Model::Run(const Napi::CallbackInfo& info) {
         }
         const Endpoint& expected = state_->inputs[i];
         if (dtype != expected.dtype) {
-          throw Napi::Error::New(env, "input " + std::to_string(i) + " ('" + expected.name + "') must be " +
-                                          DTypeName(expected.dtype) + ", got " + DTypeName(dtype));
+          throw Napi::Error::New(env, "input " + std::to_string(i) + " ('" + expected.name + "') must be " + DTypeName(expected.dtype) +
+                                          ", got " + DTypeName(dtype));
         }
         if (!shapeValue.IsArray() || !dataValue.IsBuffer()) throw Napi::TypeError::New(env, "each input is { dtype, shape, data }");
         Napi::Array shape = shapeValue.As<Napi::Array>();

@@ -79,8 +79,7 @@ std::string StringsToBlob(const TF_Tensor* tensor, const std::string& what) {
     const char* data = TF_StringGetDataPointer(&elements[i]);
     const size_t size = TF_StringGetSize(&elements[i]);
     if (size > 0 && std::memchr(data, 0, size) != nullptr) {
-      throw std::runtime_error(what + " element " + std::to_string(i) +
-                               " holds a NUL byte, which a STRING tensor cannot carry");
+      throw std::runtime_error(what + " element " + std::to_string(i) + " holds a NUL byte, which a STRING tensor cannot carry");
     }
     blob.append(data, size);
     blob.push_back('\0');

@@ -8,13 +8,27 @@
 
 namespace modelkv_tf {
 
-struct StatusDeleter { void operator()(TF_Status* s) const { TF_DeleteStatus(s); } };
-struct GraphDeleter { void operator()(TF_Graph* g) const { TF_DeleteGraph(g); } };
-struct ImportOptionsDeleter { void operator()(TF_ImportGraphDefOptions* o) const { TF_DeleteImportGraphDefOptions(o); } };
-struct SessionOptionsDeleter { void operator()(TF_SessionOptions* o) const { TF_DeleteSessionOptions(o); } };
-struct BufferDeleter { void operator()(TF_Buffer* b) const { TF_DeleteBuffer(b); } };
-struct DeviceListDeleter { void operator()(TF_DeviceList* d) const { TF_DeleteDeviceList(d); } };
-struct TensorDeleter { void operator()(TF_Tensor* t) const { TF_DeleteTensor(t); } };
+struct StatusDeleter {
+  void operator()(TF_Status* s) const { TF_DeleteStatus(s); }
+};
+struct GraphDeleter {
+  void operator()(TF_Graph* g) const { TF_DeleteGraph(g); }
+};
+struct ImportOptionsDeleter {
+  void operator()(TF_ImportGraphDefOptions* o) const { TF_DeleteImportGraphDefOptions(o); }
+};
+struct SessionOptionsDeleter {
+  void operator()(TF_SessionOptions* o) const { TF_DeleteSessionOptions(o); }
+};
+struct BufferDeleter {
+  void operator()(TF_Buffer* b) const { TF_DeleteBuffer(b); }
+};
+struct DeviceListDeleter {
+  void operator()(TF_DeviceList* d) const { TF_DeleteDeviceList(d); }
+};
+struct TensorDeleter {
+  void operator()(TF_Tensor* t) const { TF_DeleteTensor(t); }
+};
 
 using Status = std::unique_ptr<TF_Status, StatusDeleter>;
 using Graph = std::unique_ptr<TF_Graph, GraphDeleter>;

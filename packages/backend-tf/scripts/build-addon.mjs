@@ -45,7 +45,11 @@ if (missing) {
 const args = [require.resolve('node-gyp/bin/node-gyp.js'), 'rebuild', `--jobs=${process.env.JOBS ?? '2'}`];
 // Distribution packages of Node ship its headers; use them rather than downloading.
 if (!process.env.npm_config_nodedir && existsSync('/usr/include/node/node_api.h')) args.push('--nodedir=/usr');
-const result = spawnSync(process.execPath, args, { cwd: packageDir, stdio: 'inherit', env: { ...process.env, MODELKV_LIBTENSORFLOW: dir } });
+const result = spawnSync(process.execPath, args, {
+  cwd: packageDir,
+  stdio: 'inherit',
+  env: { ...process.env, MODELKV_LIBTENSORFLOW: dir },
+});
 if (result.status !== 0) process.exit(result.status ?? 1);
 
 function fail(message) {

@@ -8,7 +8,17 @@
 //
 // Usage: node install-tfjs-offline.mjs MIRROR_DIR
 import { spawn } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -54,7 +64,11 @@ export async function installTfjsOffline(mirrorDir) {
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
 
   // install.js calls `node-pre-gyp` by name; pnpm puts no dependency's own bins on PATH here.
-  const preGyp = join(dirname(createRequire(join(tfjsDir, 'package.json')).resolve('@mapbox/node-pre-gyp/package.json')), 'bin', 'node-pre-gyp');
+  const preGyp = join(
+    dirname(createRequire(join(tfjsDir, 'package.json')).resolve('@mapbox/node-pre-gyp/package.json')),
+    'bin',
+    'node-pre-gyp',
+  );
   const binDir = mkdtempSync(join(tmpdir(), 'modelkv-tf-bin-'));
   writeFileSync(join(binDir, 'node-pre-gyp'), `#!/bin/sh\nexec "${process.execPath}" "${preGyp}" "$@"\n`, { mode: 0o755 });
   const env = {
@@ -98,7 +112,8 @@ if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.me
     process.exit(2);
   }
   try {
-    if (!(await installTfjsOffline(mirrorDir))) log('@tensorflow/tfjs-node-gpu is not in node_modules yet: pnpm install finishes this step');
+    if (!(await installTfjsOffline(mirrorDir)))
+      log('@tensorflow/tfjs-node-gpu is not in node_modules yet: pnpm install finishes this step');
   } catch (err) {
     console.error(`[backend-tf] ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);

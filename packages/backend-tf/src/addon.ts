@@ -44,7 +44,7 @@ const ADDON_PATH = '../../build/Release/modelkv_tf.node';
  * and errors unless TF_CPP_MIN_LOG_LEVEL says otherwise.
  */
 export function loadAddon(): NativeAddon {
-  process.env['TF_CPP_MIN_LOG_LEVEL'] ??= '2';
+  process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
   const require = createRequire(import.meta.url);
   try {
     return require(ADDON_PATH) as NativeAddon;

@@ -7,7 +7,7 @@ import {
   type ModelOptions,
   formatDevice,
 } from '@modelkv/core';
-import { type NativeAddon, loadAddon } from './addon.js';
+import type { NativeAddon } from './addon.js';
 import { encodeConfigProto } from './config-proto.js';
 import { modelkvDevices, placement } from './devices.js';
 import { TfModel } from './model.js';
@@ -46,7 +46,9 @@ export class TfBackend implements Backend {
     const { available, config } = this.state();
     const device = formatDevice(options.device);
     if (!available.includes(device)) {
-      throw new AIError(`device ${device} is not available to backend TF (${this.unavailableReason ?? `available: ${available.join(', ')}`})`);
+      throw new AIError(
+        `device ${device} is not available to backend TF (${this.unavailableReason ?? `available: ${available.join(', ')}`})`,
+      );
     }
     const native = await this.addon.load(blob, options.inputs, options.outputs, placement(options.device), config);
     return new TfModel(native);

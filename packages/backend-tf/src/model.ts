@@ -21,7 +21,9 @@ export class TfModel implements ModelHandle {
       throw new AIError(`TF model expects ${this.inputNames.length} inputs (${this.inputNames.join(', ')}), got ${inputs.length}`);
     }
     if (outputCount !== this.outputNames.length) {
-      throw new AIError(`TF model has ${this.outputNames.length} outputs (${this.outputNames.join(', ')}), got ${outputCount} OUTPUTS keys`);
+      throw new AIError(
+        `TF model has ${this.outputNames.length} outputs (${this.outputNames.join(', ')}), got ${outputCount} OUTPUTS keys`,
+      );
     }
     const outputs = await native.run(inputs.map((t) => ({ dtype: t.dtype, shape: t.shape, data: t.data })));
     return outputs.map((o) => Tensor.fromBlob(o.dtype, o.shape, o.data));

@@ -9,12 +9,17 @@ import { DTYPE_FIXTURES, MODELS, ensureModels, loadFixture, maxAbsDiff } from '.
 
 const CPU: Device = { kind: 'CPU', index: 0 };
 
-before(() => ensureModels());
+before(() => {
+  ensureModels();
+});
 
 function sameTensor(actual: Tensor, expected: Tensor, what: string): void {
   assert.equal(actual.dtype, expected.dtype, `${what}: dtype`);
   assert.deepEqual(actual.shape, expected.shape, `${what}: shape`);
-  assert.ok(actual.data.equals(expected.data), `${what}: bytes differ\n got      ${actual.data.toString('hex')}\n expected ${expected.data.toString('hex')}`);
+  assert.ok(
+    actual.data.equals(expected.data),
+    `${what}: bytes differ\n got      ${actual.data.toString('hex')}\n expected ${expected.data.toString('hex')}`,
+  );
 }
 
 describe('TF backend in-process', () => {
@@ -30,7 +35,10 @@ describe('TF backend in-process', () => {
     const model = await backend.loadModel(f.blob, { device: CPU, inputs: ['a', 'b'], outputs: ['c'] });
     assert.deepEqual(model.inputNames, ['a', 'b']);
     assert.deepEqual(model.outputNames, ['c']);
-    const [c] = await model.run(f.inputs.map((i) => i.tensor), 1);
+    const [c] = await model.run(
+      f.inputs.map((i) => i.tensor),
+      1,
+    );
     sameTensor(c!, f.outputs[0]!.tensor, 'c');
     await model.release();
   });
@@ -69,9 +77,14 @@ describe('TF backend in-process', () => {
         outputs: f.outputs.map((o) => o.name),
       });
       assert.equal(f.inputs[0]!.tensor.dtype, dtype);
-      const outputs = await model.run(f.inputs.map((i) => i.tensor), f.outputs.length);
+      const outputs = await model.run(
+        f.inputs.map((i) => i.tensor),
+        f.outputs.length,
+      );
       assert.equal(outputs.length, 4);
-      outputs.forEach((t, i) => sameTensor(t, f.outputs[i]!.tensor, `${name} output ${f.outputs[i]!.name}`));
+      outputs.forEach((t, i) => {
+        sameTensor(t, f.outputs[i]!.tensor, `${name} output ${f.outputs[i]!.name}`);
+      });
       await model.release();
     });
   }
@@ -108,7 +121,10 @@ describe('TF backend refusals', () => {
   });
 
   test('names that are not in the graph, or outputs a node does not have', async () => {
-    await assert.rejects(backend.loadModel(mul(), { device: CPU, inputs: ['a', 'nope'], outputs: ['c'] }), /INPUTS name 'nope' is not a node/);
+    await assert.rejects(
+      backend.loadModel(mul(), { device: CPU, inputs: ['a', 'nope'], outputs: ['c'] }),
+      /INPUTS name 'nope' is not a node/,
+    );
     await assert.rejects(backend.loadModel(mul(), { device: CPU, inputs: ['a', 'b'], outputs: ['c:1'] }), /node 'c' has 1 output/);
     await assert.rejects(backend.loadModel(mul(), { device: CPU, inputs: ['a', 'b'], outputs: ['c:x'] }), /not of the form/);
   });
@@ -130,11 +146,17 @@ describe('TF backend refusals', () => {
   });
 
   test('a GPU the library does not see', async (t) => {
-    if (backend.devices().includes('GPU:0')) return t.skip('this libtensorflow sees a GPU');
-    await assert.rejects(backend.loadModel(mul(), { device: { kind: 'GPU', index: 0 }, inputs: ['a', 'b'], outputs: ['c'] }), /sees no GPU/);
+    if (backend.devices().includes('GPU:0')) {
+      t.skip('this libtensorflow sees a GPU');
+      return;
+    }
+    await assert.rejects(
+      backend.loadModel(mul(), { device: { kind: 'GPU', index: 0 }, inputs: ['a', 'b'], outputs: ['c'] }),
+      /sees no GPU/,
+    );
   });
 
-  test("inputs of the wrong dtype, shapes TensorFlow rejects, wrong counts", async () => {
+  test('inputs of the wrong dtype, shapes TensorFlow rejects, wrong counts', async () => {
     const model = await backend.loadModel(mul(), { device: CPU, inputs: ['a', 'b'], outputs: ['c'] });
     const a = Tensor.fromArray('FLOAT', [2], [1, 2]);
     await assert.rejects(model.run([a, Tensor.fromArray('INT32', [2], [1, 2])], 1), /input 1 \('b'\) must be FLOAT, got INT32/);
@@ -158,6 +180,9 @@ describe('TF backend in the engine', () => {
     engine.tensorSet('b', f.inputs[1]!.tensor);
     await engine.modelRun('m', ['a', 'b'], ['c']);
     sameTensor(engine.tensorGet('c'), f.outputs[0]!.tensor, 'c');
-    await assert.rejects(engine.modelSet('g', { backend: 'TF', device: 'GPU', inputs: ['a'], outputs: ['c'], blob: f.blob }), /not available/);
+    await assert.rejects(
+      engine.modelSet('g', { backend: 'TF', device: 'GPU', inputs: ['a'], outputs: ['c'], blob: f.blob }),
+      /not available/,
+    );
   });
 });

@@ -30,5 +30,7 @@ test('the hand-encoded ConfigProto is byte for byte what TensorFlow serializes',
     encoding: 'utf8',
     env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
   }).split('\n');
-  cases.forEach((c, i) => assert.equal(encodeConfigProto(c).toString('hex'), expected[i], JSON.stringify(c)));
+  cases.forEach((c, i) => {
+    assert.equal(encodeConfigProto(c).toString('hex'), expected[i], JSON.stringify(c));
+  });
 });

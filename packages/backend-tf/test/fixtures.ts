@@ -48,7 +48,16 @@ export function loadFixture(name: string): Fixture {
 }
 
 export const DTYPE_FIXTURES: readonly { dtype: DType; name: string }[] = [
-  'FLOAT', 'DOUBLE', 'INT8', 'INT16', 'INT32', 'INT64', 'UINT8', 'UINT16', 'BOOL', 'STRING',
+  'FLOAT',
+  'DOUBLE',
+  'INT8',
+  'INT16',
+  'INT32',
+  'INT64',
+  'UINT8',
+  'UINT16',
+  'BOOL',
+  'STRING',
 ].map((d) => ({ dtype: d as DType, name: `dtype_${d.toLowerCase()}` }));
 
 /** Largest |a - b| over two FLOAT tensors of one shape. */

@@ -39,7 +39,13 @@ function fromDebian() {
   if (!existsSync(join(api, 'torch', 'jit.h'))) return undefined;
   const libDir = DEBIAN_LIBDIRS.find((d) => hasLib(d, 'torch') && hasLib(d, 'c10'));
   if (!libDir) return undefined;
-  return { source: `system libtorch (${libDir})`, includeDirs: [SYSTEM_INCLUDE, api], libDir, cxx11Abi: abiFromCMake('/usr', libDir), cuda: hasLib(libDir, 'torch_cuda') };
+  return {
+    source: `system libtorch (${libDir})`,
+    includeDirs: [SYSTEM_INCLUDE, api],
+    libDir,
+    cxx11Abi: abiFromCMake('/usr', libDir),
+    cuda: hasLib(libDir, 'torch_cuda'),
+  };
 }
 
 function fromPython() {
@@ -121,7 +127,10 @@ function main() {
   }
   if (what === 'cflags') process.stdout.write(`${cflags(lt).join(' ')}\n`);
   else if (what === 'libraries') process.stdout.write(`${libraries(lt).join(' ')}\n`);
-  else process.stdout.write(`libtorch from ${lt.source}: include ${lt.includeDirs.join(', ')}; lib ${lt.libDir}${lt.cuda ? ' (with CUDA)' : ''}\n`);
+  else
+    process.stdout.write(
+      `libtorch from ${lt.source}: include ${lt.includeDirs.join(', ')}; lib ${lt.libDir}${lt.cuda ? ' (with CUDA)' : ''}\n`,
+    );
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

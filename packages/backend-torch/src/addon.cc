@@ -104,7 +104,8 @@ Napi::Value ScriptFunctionNames(const Napi::CallbackInfo& info) {
 Napi::Value RunScript(const Napi::CallbackInfo& info) {
   return Guarded(info, [&](Napi::Env env) -> Napi::Value {
     if (!info[1].IsString()) throw Napi::TypeError::New(env, "function name must be a string");
-    return Submit(env, std::make_unique<RunScriptJob>(env, HandleValue<TorchScript>(info[0]), info[1].As<Napi::String>().Utf8Value(), info[2], info[3]));
+    return Submit(env, std::make_unique<RunScriptJob>(env, HandleValue<TorchScript>(info[0]), info[1].As<Napi::String>().Utf8Value(),
+                                                      info[2], info[3]));
   });
 }
 

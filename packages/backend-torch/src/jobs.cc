@@ -30,16 +30,19 @@ InputTensor ReadInput(Napi::Env env, Napi::Value value, size_t index, Napi::Valu
   for (uint32_t i = 0; i < shape.Length(); i++) {
     Napi::Value d = shape.Get(i);
     double dim = d.IsNumber() ? d.As<Napi::Number>().DoubleValue() : -1;
-    if (!(dim >= 0) || dim != std::floor(dim) || dim > 9007199254740991.0) throw Napi::Error::New(env, where + "invalid dimension in shape");
+    if (!(dim >= 0) || dim != std::floor(dim) || dim > 9007199254740991.0)
+      throw Napi::Error::New(env, where + "invalid dimension in shape");
     input.shape.push_back(static_cast<int64_t>(dim));
-    if (dim != 0 && count > std::numeric_limits<uint64_t>::max() / static_cast<uint64_t>(dim)) throw Napi::Error::New(env, where + "shape too large");
+    if (dim != 0 && count > std::numeric_limits<uint64_t>::max() / static_cast<uint64_t>(dim))
+      throw Napi::Error::New(env, where + "shape too large");
     count *= static_cast<uint64_t>(dim);
   }
   Napi::TypedArray data = dataValue.As<Napi::TypedArray>();
   if (data.TypedArrayType() != napi_uint8_array) throw Napi::TypeError::New(env, where + "data must be a Buffer");
   Napi::Uint8Array bytes = data.As<Napi::Uint8Array>();
   if (count > std::numeric_limits<uint64_t>::max() / DTypeSize(input.dtype) || count * DTypeSize(input.dtype) != bytes.ByteLength()) {
-    throw Napi::Error::New(env, where + "data length " + std::to_string(bytes.ByteLength()) + " does not match shape and dtype " + DTypeName(input.dtype));
+    throw Napi::Error::New(
+        env, where + "data length " + std::to_string(bytes.ByteLength()) + " does not match shape and dtype " + DTypeName(input.dtype));
   }
   input.data = bytes.Data();
   input.bytes = bytes.ByteLength();

@@ -10,7 +10,7 @@ struct DTypeInfo {
 };
 
 constexpr DTypeInfo kDTypes[] = {
-    {DType::Float, "FLOAT", 4}, {DType::Double, "DOUBLE", 8}, {DType::Int8, "INT8", 1},  {DType::Int16, "INT16", 2},
+    {DType::Float, "FLOAT", 4}, {DType::Double, "DOUBLE", 8}, {DType::Int8, "INT8", 1},   {DType::Int16, "INT16", 2},
     {DType::Int32, "INT32", 4}, {DType::Int64, "INT64", 8},   {DType::UInt8, "UINT8", 1}, {DType::Bool, "BOOL", 1},
 };
 }  // namespace

@@ -1,7 +1,7 @@
 #include "torch_model.h"
 
-#include <caffe2/serialize/read_adapter_interface.h>
 #include <c10/core/InferenceMode.h>
+#include <caffe2/serialize/read_adapter_interface.h>
 #include <torch/csrc/jit/api/module.h>
 #include <torch/csrc/jit/serialization/import.h>
 

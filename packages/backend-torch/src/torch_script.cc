@@ -23,7 +23,8 @@ std::shared_ptr<TorchScript> TorchScript::Compile(const std::string& source, Dev
     std::shared_ptr<torch::jit::CompilationUnit> unit = torch::jit::compile(source);
     std::vector<std::string> names;
     for (const torch::jit::Function* fn : unit->get_functions()) names.push_back(fn->name());
-    return std::shared_ptr<TorchScript>(new TorchScript(std::make_unique<Impl>(Impl{std::move(unit), TorchDevice(device), std::move(names)})));
+    return std::shared_ptr<TorchScript>(
+        new TorchScript(std::make_unique<Impl>(Impl{std::move(unit), TorchDevice(device), std::move(names)})));
   });
 }
 

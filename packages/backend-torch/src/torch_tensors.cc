@@ -13,29 +13,54 @@ namespace {
 
 at::ScalarType ToScalarType(DType dtype) {
   switch (dtype) {
-    case DType::Float: return at::kFloat;
-    case DType::Double: return at::kDouble;
-    case DType::Int8: return at::kChar;
-    case DType::Int16: return at::kShort;
-    case DType::Int32: return at::kInt;
-    case DType::Int64: return at::kLong;
-    case DType::UInt8: return at::kByte;
-    case DType::Bool: return at::kBool;
+    case DType::Float:
+      return at::kFloat;
+    case DType::Double:
+      return at::kDouble;
+    case DType::Int8:
+      return at::kChar;
+    case DType::Int16:
+      return at::kShort;
+    case DType::Int32:
+      return at::kInt;
+    case DType::Int64:
+      return at::kLong;
+    case DType::UInt8:
+      return at::kByte;
+    case DType::Bool:
+      return at::kBool;
   }
   throw std::logic_error("unmapped dtype");
 }
 
 bool FromScalarType(at::ScalarType type, DType* out) {
   switch (type) {
-    case at::kFloat: *out = DType::Float; return true;
-    case at::kDouble: *out = DType::Double; return true;
-    case at::kChar: *out = DType::Int8; return true;
-    case at::kShort: *out = DType::Int16; return true;
-    case at::kInt: *out = DType::Int32; return true;
-    case at::kLong: *out = DType::Int64; return true;
-    case at::kByte: *out = DType::UInt8; return true;
-    case at::kBool: *out = DType::Bool; return true;
-    default: return false;
+    case at::kFloat:
+      *out = DType::Float;
+      return true;
+    case at::kDouble:
+      *out = DType::Double;
+      return true;
+    case at::kChar:
+      *out = DType::Int8;
+      return true;
+    case at::kShort:
+      *out = DType::Int16;
+      return true;
+    case at::kInt:
+      *out = DType::Int32;
+      return true;
+    case at::kLong:
+      *out = DType::Int64;
+      return true;
+    case at::kByte:
+      *out = DType::UInt8;
+      return true;
+    case at::kBool:
+      *out = DType::Bool;
+      return true;
+    default:
+      return false;
   }
 }
 

@@ -26,7 +26,10 @@ test('devices: CPU, plus one GPU:n per CUDA device; the reason when there is non
 });
 
 test('a GPU request on a machine without CUDA is refused at SET time with the reason', async (t) => {
-  if (backend.devices().includes('GPU:0')) return t.skip('this libtorch has a CUDA device');
+  if (backend.devices().includes('GPU:0')) {
+    t.skip('this libtorch has a CUDA device');
+    return;
+  }
   const engine = new Engine();
   await engine.registerBackend(backend);
   await assert.rejects(engine.scriptSet('s', 'GPU', 'def f(a):\n    return a\n'), /GPU:0 is not available to backend TORCH \(.*CUDA.*\)/);
@@ -35,8 +38,8 @@ test('a GPU request on a machine without CUDA is refused at SET time with the re
 });
 
 test('init applies thread counts; the inter-op count cannot change once set', async () => {
-  backend.init?.({ intraOpThreads: 2, interOpThreads: 0 });
-  backend.init?.({ intraOpThreads: 1, interOpThreads: 1 });
-  backend.init?.({ intraOpThreads: 1, interOpThreads: 1 });
+  await backend.init?.({ intraOpThreads: 2, interOpThreads: 0 });
+  await backend.init?.({ intraOpThreads: 1, interOpThreads: 1 });
+  await backend.init?.({ intraOpThreads: 1, interOpThreads: 1 });
   assert.throws(() => backend.init?.({ intraOpThreads: 1, interOpThreads: 2 }), /inter-op thread count is already set to 1/);
 });

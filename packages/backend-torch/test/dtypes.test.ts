@@ -17,7 +17,9 @@ for (const dtype of TORCH_DTYPES) {
       outputs.map((o) => o.dtype),
       TORCH_DTYPES,
     );
-    outputs.forEach((o, i) => assertClose(o, c.outputs[i]!, 0, 0, `${dtype} -> ${TORCH_DTYPES[i]}`));
+    outputs.forEach((o, i) => {
+      assertClose(o, c.outputs[i]!, 0, 0, `${dtype} -> ${TORCH_DTYPES[i]}`);
+    });
     await model.release();
   });
 }

@@ -31,7 +31,7 @@ export interface Manifest {
 interface RawManifest {
   readonly kind: 'model' | 'script';
   readonly file: string;
-  readonly cases: Array<{ function?: string; inputs: Entry[]; outputs?: Entry[] }>;
+  readonly cases: { function?: string; inputs: Entry[]; outputs?: Entry[] }[];
   readonly [extra: string]: unknown;
 }
 

@@ -18,7 +18,9 @@ for (const name of ['addtwo', 'tuple3', 'listout']) {
     for (const [i, c] of m.cases.entries()) {
       const outputs = await model.run(c.inputs, c.outputs.length);
       assert.equal(outputs.length, c.outputs.length);
-      outputs.forEach((o, j) => assertClose(o, c.outputs[j]!, 1e-6, 1e-7, `case ${i} output ${j}`));
+      outputs.forEach((o, j) => {
+        assertClose(o, c.outputs[j]!, 1e-6, 1e-7, `case ${i} output ${j}`);
+      });
     }
     await model.release();
   });
@@ -26,7 +28,7 @@ for (const name of ['addtwo', 'tuple3', 'listout']) {
 
 test('forward argument names are reported, so the engine checks input counts', async () => {
   const model = await load('addtwo');
-  assert.deepEqual(model.inputNames, manifest('addtwo')['input_names']);
+  assert.deepEqual(model.inputNames, manifest('addtwo').input_names);
   await model.release();
 });
 
@@ -50,7 +52,7 @@ test('a model writing into its input leaves the stored tensor unchanged', async 
 
 test('an output dtype modelkv cannot hold is a clear error', async () => {
   const m = manifest('halfout');
-  assert.equal(m['output_dtype'], 'torch.float16');
+  assert.equal(m.output_dtype, 'torch.float16');
   const model = await load('halfout');
   await assert.rejects(model.run(m.cases[0]!.inputs, 1), /output 0 has dtype Half, which modelkv tensors cannot hold/);
 });
@@ -65,7 +67,11 @@ test('inputs without a libtorch dtype are refused: UINT16, STRING', async () => 
 
 test("bad archives are errors with libtorch's reason, not crashes", async () => {
   const good = artifact(manifest('addtwo'));
-  for (const blob of [randomBytes(4096), good.subarray(0, good.length >> 1), Buffer.concat([good.subarray(0, 100), randomBytes(good.length)])]) {
+  for (const blob of [
+    randomBytes(4096),
+    good.subarray(0, good.length >> 1),
+    Buffer.concat([good.subarray(0, 100), randomBytes(good.length)]),
+  ]) {
     await assert.rejects(backend.loadModel(blob, { device: CPU, inputs: [], outputs: [] }), /PytorchStreamReader|archive|zip/i);
   }
   // The backend still works afterwards.
@@ -74,7 +80,7 @@ test("bad archives are errors with libtorch's reason, not crashes", async () => 
   assertClose((await model.run(c.inputs, 1))[0]!, c.outputs[0]!);
 });
 
-test('wrong input counts and dtypes are rejected with libtorch\'s message', async () => {
+test("wrong input counts and dtypes are rejected with libtorch's message", async () => {
   const c = manifest('addtwo').cases[0]!;
   const model = await load('addtwo');
   await assert.rejects(model.run([c.inputs[0]!], 1), /forward\(\) is missing value for argument 'b'/);
@@ -97,7 +103,9 @@ test('concurrent runs on one model each get their own correct outputs', async ()
   const model = await load('addtwo');
   const runs = Array.from({ length: 16 }, (_, i) => m.cases[i % m.cases.length]!);
   const results = await Promise.all(runs.map((c) => model.run(c.inputs, 1)));
-  results.forEach((r, i) => assertClose(r[0]!, runs[i]!.outputs[0]!));
+  results.forEach((r, i) => {
+    assertClose(r[0]!, runs[i]!.outputs[0]!);
+  });
 });
 
 test('through the engine: MODELSET / MODELRUN store outputs under the keys in order', async () => {
@@ -109,7 +117,9 @@ test('through the engine: MODELSET / MODELRUN store outputs under the keys in or
   engine.tensorSet('a', c.inputs[0]!);
   engine.tensorSet('b', c.inputs[1]!);
   await engine.modelRun('m', ['a', 'b'], ['x', 'y', 'z']);
-  ['x', 'y', 'z'].forEach((k, i) => assertClose(engine.tensorGet(k), c.outputs[i]!));
+  ['x', 'y', 'z'].forEach((k, i) => {
+    assertClose(engine.tensorGet(k), c.outputs[i]!);
+  });
   await assert.rejects(engine.modelRun('m', ['a'], ['x', 'y', 'z']), /model expects 2 inputs, got 1/);
   await assert.rejects(
     engine.modelSet('bad', { backend: 'TORCH', device: 'CPU', blob: randomBytes(64) }),

@@ -29,10 +29,17 @@ test('a script that never returns holds one pool thread; other runs go on and th
   const c = m.cases[0]!;
   const input = (i: number) => ({ dtype: c.inputs[i]!.dtype, shape: c.inputs[i]!.shape, path: join(MODELS, `spin.case0.in${i}.bin`) });
   const args = JSON.stringify([join(MODELS, m.file), input(0), input(1)]);
-  const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD, args], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD, args], {
+    cwd: PACKAGE_ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  const code = await new Promise<number | null>((resolve) =>
+    child.on('exit', (c) => {
+      resolve(c);
+    }),
+  );
   assert.equal(code, 7, 'the SIGTERM handler exited although a worker is still busy');
   const result = JSON.parse(out.trim().split('\n').pop()!) as { busy: number; sum: number[] };
   assert.equal(result.busy, 1);

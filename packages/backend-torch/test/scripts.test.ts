@@ -7,24 +7,25 @@ import { artifact, assertClose, manifest } from './fixtures.js';
 const CPU: Device = { kind: 'CPU', index: 0 };
 
 function compile(source: string): Promise<ScriptHandle> {
-  const compileScript = backend.compileScript;
-  assert.ok(compileScript);
-  return compileScript(source, { device: CPU });
+  assert.ok(backend.compileScript !== undefined);
+  return backend.compileScript(source, { device: CPU });
 }
 
 test('every function of a script matches Python torch on the same source', async () => {
   const m = manifest('functions');
   const script = await compile(artifact(m).toString('utf8'));
-  assert.deepEqual([...(script.functionNames ?? [])].sort(), [...(m['functions'] as string[])].sort());
+  assert.deepEqual([...(script.functionNames ?? [])].sort(), [...(m.functions as string[])].sort());
   for (const c of m.cases) {
     const outputs = await script.run(c.function!, c.inputs, c.outputs.length);
-    outputs.forEach((o, i) => assertClose(o, c.outputs[i]!, 1e-6, 1e-7, `${c.function} output ${i}`));
+    outputs.forEach((o, i) => {
+      assertClose(o, c.outputs[i]!, 1e-6, 1e-7, `${c.function} output ${i}`);
+    });
   }
 });
 
 test("a compile error carries TorchScript's reason, line and column (as Python torch reports them)", async () => {
   const m = manifest('compile_error');
-  const error = m['error'] as { reason: string; line: number; column: number };
+  const error = m.error as { reason: string; line: number; column: number };
   await assert.rejects(compile(artifact(m).toString('utf8')), (err: Error) => {
     assert.ok(err.message.includes(error.reason), err.message);
     assert.ok(err.message.includes(`line ${error.line}, column ${error.column}`), err.message);
@@ -45,7 +46,7 @@ test('unknown function, wrong input count, wrong output count and a non-tensor r
 
 test('an exception raised inside a script is an error with its message; the script still runs', async () => {
   const m = manifest('raises');
-  const error = m['error'] as { function: string; message: string };
+  const error = m.error as { function: string; message: string };
   const script = await compile(artifact(m).toString('utf8'));
   const c = m.cases[0]!;
   await assert.rejects(script.run(error.function, c.inputs, 1), (err: Error) => err.message === error.message);
@@ -54,7 +55,7 @@ test('an exception raised inside a script is an error with its message; the scri
 
 test('an allocation that cannot succeed is an error, as Python torch reports it; later runs succeed', async () => {
   const m = manifest('raises');
-  const alloc = m['allocation'] as { function: string; message: string };
+  const alloc = m.allocation as { function: string; message: string };
   const script = await compile(artifact(m).toString('utf8'));
   const c = m.cases[0]!;
   await assert.rejects(script.run(alloc.function, c.inputs, 1), (err: Error) => err.message === alloc.message);

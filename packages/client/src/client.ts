@@ -18,13 +18,18 @@ import type {
   TensorReply,
 } from './types.js';
 
+// A type, not an interface: node-redis wants modules to fit Record<string, RedisCommands>, and
+// only type literals have the implicit index signature that takes.
+// eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- an interface would not satisfy RedisModules
 export type AIModules = { ai: typeof AI };
 
 /** A node-redis client created with the AI module (`createClient({ modules: { ai: AI } })`). */
-export type AIRedisClient = RedisClientType<AIModules, {}, {}, RespVersions, {}>;
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- {} is node-redis's own "no functions" / "no scripts" (its defaults)
+export type AIRedisClient = RedisClientType<AIModules, {}, {}, RespVersions>;
 
 /** node-redis client options (url, socket, RESP 2 or 3, ...), less the modules, which are ours. */
-export type ModelkvClientOptions = Omit<RedisClientOptions<AIModules, {}, {}, RespVersions>, 'modules'>;
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- {} is node-redis's own "no functions" / "no scripts" (its defaults)
+export type ModelkvClientOptions = Omit<RedisClientOptions<AIModules, {}, {}>, 'modules'>;
 
 /** A model to store: the blob as bytes, or a path to read it from. */
 export interface ModelSetInput extends Omit<ModelSetOptions, 'blob'> {

@@ -1,5 +1,12 @@
 export { default as AI } from './commands/index.js';
-export { type AIModules, type AIRedisClient, type ModelSetInput, type ModelkvClientOptions, ModelkvClient, createModelkvClient } from './client.js';
+export {
+  type AIModules,
+  type AIRedisClient,
+  type ModelSetInput,
+  type ModelkvClientOptions,
+  ModelkvClient,
+  createModelkvClient,
+} from './client.js';
 export { DTYPES, type DType, type NumericDType, type TensorTypedArray, type TypedArrayOf, dtypeSize, isDType } from './dtype.js';
 export * from './errors.js';
 export { decodeStrings, encodeStrings } from './tensor-codec.js';

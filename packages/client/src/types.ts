@@ -21,12 +21,7 @@ export interface TensorInput {
   readonly data?: TensorData;
 }
 
-export type TensorData =
-  | TensorTypedArray
-  | readonly number[]
-  | readonly bigint[]
-  | readonly boolean[]
-  | readonly string[];
+export type TensorData = TensorTypedArray | readonly number[] | readonly bigint[] | readonly boolean[] | readonly string[];
 
 export type TensorFormat = 'BLOB' | 'VALUES' | 'META';
 

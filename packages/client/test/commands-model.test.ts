@@ -88,7 +88,24 @@ describe('script commands', () => {
 });
 
 describe('AI.INFO', () => {
-  const flat = ['KEY', 'amodel', 'TYPE', 'MODEL', 'BACKEND', 'TORCH', 'DEVICE', 'CPU', 'DURATION', 6511, 'SAMPLES', 2, 'CALLS', 1, 'ERRORS', 0];
+  const flat = [
+    'KEY',
+    'amodel',
+    'TYPE',
+    'MODEL',
+    'BACKEND',
+    'TORCH',
+    'DEVICE',
+    'CPU',
+    'DURATION',
+    6511,
+    'SAMPLES',
+    2,
+    'CALLS',
+    1,
+    'ERRORS',
+    0,
+  ];
   const expected = { key: 'amodel', type: 'MODEL', backend: 'TORCH', device: 'CPU', duration: 6511, samples: 2, calls: 1, errors: 0 };
 
   test('arguments, with and without RESETSTAT', () => {
@@ -103,7 +120,24 @@ describe('AI.INFO', () => {
   });
 
   test('a script reports SAMPLES -1', () => {
-    const script = ['KEY', 's', 'TYPE', 'SCRIPT', 'BACKEND', 'TORCH', 'DEVICE', 'CPU', 'DURATION', '0', 'SAMPLES', '-1', 'CALLS', '0', 'ERRORS', '0'];
+    const script = [
+      'KEY',
+      's',
+      'TYPE',
+      'SCRIPT',
+      'BACKEND',
+      'TORCH',
+      'DEVICE',
+      'CPU',
+      'DURATION',
+      '0',
+      'SAMPLES',
+      '-1',
+      'CALLS',
+      '0',
+      'ERRORS',
+      '0',
+    ];
     assert.equal(INFO.transformReply(script).samples, -1);
   });
 
@@ -132,9 +166,18 @@ describe('AI.CONFIG LOADBACKEND', () => {
 describe('the module', () => {
   test('offers every command under its upper-case name and a camelCase method', () => {
     const pairs: [string, string][] = [
-      ['TENSORSET', 'tensorSet'], ['TENSORGET', 'tensorGet'], ['MODELSET', 'modelSet'], ['MODELGET', 'modelGet'],
-      ['MODELDEL', 'modelDel'], ['MODELRUN', 'modelRun'], ['SCRIPTSET', 'scriptSet'], ['SCRIPTGET', 'scriptGet'],
-      ['SCRIPTDEL', 'scriptDel'], ['SCRIPTRUN', 'scriptRun'], ['INFO', 'info'], ['INFO_RESETSTAT', 'resetStat'],
+      ['TENSORSET', 'tensorSet'],
+      ['TENSORGET', 'tensorGet'],
+      ['MODELSET', 'modelSet'],
+      ['MODELGET', 'modelGet'],
+      ['MODELDEL', 'modelDel'],
+      ['MODELRUN', 'modelRun'],
+      ['SCRIPTSET', 'scriptSet'],
+      ['SCRIPTGET', 'scriptGet'],
+      ['SCRIPTDEL', 'scriptDel'],
+      ['SCRIPTRUN', 'scriptRun'],
+      ['INFO', 'info'],
+      ['INFO_RESETSTAT', 'resetStat'],
       ['CONFIG_LOADBACKEND', 'loadBackend'],
     ];
     const mod = AI as Record<string, unknown>;
@@ -146,7 +189,9 @@ describe('the module', () => {
   });
 
   test('read-only flags mark the commands that change nothing', () => {
-    const readOnly = Object.entries(AI).filter(([name, c]) => name === name.toUpperCase() && c.IS_READ_ONLY).map(([n]) => n);
+    const readOnly = Object.entries(AI)
+      .filter(([name, c]) => name === name.toUpperCase() && c.IS_READ_ONLY)
+      .map(([n]) => n);
     assert.deepEqual(readOnly.sort(), ['INFO', 'MODELGET', 'SCRIPTGET', 'TENSORGET']);
   });
 });

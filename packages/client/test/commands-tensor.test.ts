@@ -62,17 +62,49 @@ describe('AI.TENSORSET arguments', () => {
 
   test('plain arrays go as VALUES, formatted so they read back exactly', () => {
     assert.deepEqual(wire(TENSORSET, 'foo', { dtype: 'FLOAT', shape: [2, 2], data: [1, 2, 3, 4] }).args, [
-      'AI.TENSORSET', 'foo', 'FLOAT', '2', '2', 'VALUES', '1', '2', '3', '4',
+      'AI.TENSORSET',
+      'foo',
+      'FLOAT',
+      '2',
+      '2',
+      'VALUES',
+      '1',
+      '2',
+      '3',
+      '4',
     ]);
     assert.deepEqual(wire(TENSORSET, 'd', { dtype: 'DOUBLE', data: [0.1, -0, NaN, Infinity, -Infinity, 1e300] }).args, [
-      'AI.TENSORSET', 'd', 'DOUBLE', '6', 'VALUES', '0.1', '-0', 'nan', 'inf', '-inf', '1e+300',
+      'AI.TENSORSET',
+      'd',
+      'DOUBLE',
+      '6',
+      'VALUES',
+      '0.1',
+      '-0',
+      'nan',
+      'inf',
+      '-inf',
+      '1e+300',
     ]);
     assert.deepEqual(wire(TENSORSET, 'i', { data: [9223372036854775807n, -1n] }).args, [
-      'AI.TENSORSET', 'i', 'INT64', '2', 'VALUES', '9223372036854775807', '-1',
+      'AI.TENSORSET',
+      'i',
+      'INT64',
+      '2',
+      'VALUES',
+      '9223372036854775807',
+      '-1',
     ]);
     assert.deepEqual(wire(TENSORSET, 'b', { data: [true, false] }).args, ['AI.TENSORSET', 'b', 'BOOL', '2', 'VALUES', '1', '0']);
     assert.deepEqual(wire(TENSORSET, 's', { shape: [1, 2], data: ['héllo', ''] }).args, [
-      'AI.TENSORSET', 's', 'STRING', '1', '2', 'VALUES', 'héllo', '',
+      'AI.TENSORSET',
+      's',
+      'STRING',
+      '1',
+      '2',
+      'VALUES',
+      'héllo',
+      '',
     ]);
     // Out-of-range values are sent as given: the server is the one to refuse them.
     assert.deepEqual(wire(TENSORSET, 'r', { dtype: 'INT8', data: [300] }).args, ['AI.TENSORSET', 'r', 'INT8', '1', 'VALUES', '300']);

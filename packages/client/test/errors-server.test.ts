@@ -15,7 +15,11 @@ import {
 import { type RunningServer, startServer } from './server.js';
 
 /** Asserts that `promise` rejects with exactly the class `type` (not a subclass), carrying an ERR-like reply. */
-async function rejectsWith(promise: Promise<unknown>, type: new (...args: never[]) => ModelkvError, message: RegExp): Promise<ModelkvError> {
+async function rejectsWith<E extends ModelkvError>(
+  promise: Promise<unknown>,
+  type: new (...args: never[]) => E,
+  message: RegExp,
+): Promise<E> {
   let caught: unknown;
   await assert.rejects(promise, (err: unknown) => {
     caught = err;
@@ -24,10 +28,12 @@ async function rejectsWith(promise: Promise<unknown>, type: new (...args: never[
   assert.ok(caught instanceof ModelkvError, `expected a ModelkvError, got ${String(caught)}`);
   assert.equal(caught.constructor, type, `expected ${type.name}, got ${caught.constructor.name}: ${caught.message}`);
   assert.match(caught.serverMessage, message);
-  return caught;
+  // Its constructor is `type` itself, checked above.
+  return caught as E;
 }
 
-let server: RunningServer;
+/** Undefined until before() has started it, and still so in after() if that failed. */
+let server: RunningServer | undefined;
 let dir: string;
 before(async () => {
   server = await startServer();
@@ -42,10 +48,12 @@ for (const RESP of [2, 3] as const) {
   describe(`typed errors over RESP${RESP}`, () => {
     let client: ModelkvClient;
     before(async () => {
-      client = await createModelkvClient({ socket: { host: server.host, port: server.port }, RESP }).connect();
+      const { host, port } = server!;
+      client = await createModelkvClient({ socket: { host, port }, RESP }).connect();
       await client.tensorSet('tensor', { data: new Float32Array([1, 2]) });
     });
     after(async () => {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- after() runs even when before() failed to assign client
       await client?.close();
     });
 
@@ -75,17 +83,17 @@ for (const RESP of [2, 3] as const) {
     });
 
     test('models and scripts need their backend loaded', async () => {
-      const err = (await rejectsWith(
+      const err = await rejectsWith(
         client.modelSet('m', { backend: 'ONNX', device: 'CPU', blob: Buffer.from('not a model') }),
         BackendNotLoadedError,
         /^ERR .*ONNX/,
-      )) as BackendNotLoadedError;
+      );
       assert.equal(err.backend, 'ONNX');
-      const script = (await rejectsWith(
+      const script = await rejectsWith(
         client.scriptSet('s', { device: 'CPU', source: 'def f(a):\n    return a\n' }),
         BackendNotLoadedError,
         /^ERR .*TORCH/,
-      )) as BackendNotLoadedError;
+      );
       assert.equal(script.backend, 'TORCH');
     });
 

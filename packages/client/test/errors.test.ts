@@ -42,7 +42,7 @@ test('unknown commands say the server is not an AI server', () => {
 });
 
 test('other errors are a plain ModelkvError with their code', () => {
-  const err = errorFromReply('ERR invalid data type \'FLOAT16\'');
+  const err = errorFromReply("ERR invalid data type 'FLOAT16'");
   assert.equal(err.constructor, ModelkvError);
   assert.equal(err.code, 'ERR');
   assert.equal(errorFromReply('NOSCRIPT no such script').code, 'NOSCRIPT');

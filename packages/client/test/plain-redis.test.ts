@@ -7,7 +7,8 @@ import { type RunningRedis, startRedis } from './server.js';
 // A Redis server without the AI commands: the client must say so with a typed error, over both
 // protocols, and the module must plug into a node-redis client created by hand.
 describe('against a plain redis-server', () => {
-  let redis: RunningRedis;
+  /** Undefined until before() has started it, and still so in after() if that failed. */
+  let redis: RunningRedis | undefined;
   before(async () => {
     redis = await startRedis();
   });
@@ -17,7 +18,7 @@ describe('against a plain redis-server', () => {
 
   for (const RESP of [2, 3] as const) {
     test(`RESP${RESP}: AI commands give UnknownCommandError and the connection keeps serving`, async () => {
-      const raw = createClient({ socket: { path: redis.path, tls: false }, RESP, modules: { ai: AI } }) as AIRedisClient;
+      const raw = createClient({ socket: { path: redis!.path, tls: false }, RESP, modules: { ai: AI } }) as AIRedisClient;
       const client = await new ModelkvClient(raw).connect();
       try {
         await assert.rejects(client.tensorSet('t', { data: new Float32Array([1]) }), (err: unknown) => {

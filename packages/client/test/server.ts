@@ -21,16 +21,20 @@ export async function startServer(args: readonly string[] = []): Promise<Running
   if (!existsSync(SERVER_BIN)) throw new Error(`${SERVER_BIN} is missing: build @modelkv/resp-server first`);
   const child = spawn(process.execPath, [SERVER_BIN, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-  const lines = createInterface({ input: child.stdout! });
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  const lines = createInterface({ input: child.stdout });
   const address = await new Promise<{ host: string; port: number }>((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error('the server printed no Ready line in 30 s')), 30_000);
+    const timer = setTimeout(() => {
+      fail(new Error('the server printed no Ready line in 30 s'));
+    }, 30_000);
     const fail = (err: Error) => {
       clearTimeout(timer);
       child.kill('SIGKILL');
       reject(new Error(`${err.message}\n${stderr}`));
     };
-    child.once('exit', (code, signal) => fail(new Error(`the server exited (${code ?? signal}) before it was ready`)));
+    child.once('exit', (code, signal) => {
+      fail(new Error(`the server exited (${code ?? signal}) before it was ready`));
+    });
     child.once('error', fail);
     lines.on('line', (line) => {
       const m = READY_RE.exec(line);
@@ -40,8 +44,9 @@ export async function startServer(args: readonly string[] = []): Promise<Running
       resolve({ host: m[1]!.replace(/^\[(.*)\]$/, '$1'), port: Number(m[2]) });
     });
   });
-  // Keep draining stdout so the server never blocks on a full pipe.
-  lines.on('line', () => {});
+  lines.on('line', () => {
+    // Keep draining stdout so the server never blocks on a full pipe.
+  });
   return { ...address, stop: () => stopChild(child) };
 }
 
@@ -57,14 +62,23 @@ export async function startRedis(): Promise<RunningRedis> {
   const child = spawn('redis-server', ['--port', '0', '--unixsocket', path, '--save', '', '--appendonly', 'no', '--dir', dir], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout!.resume();
-  child.stderr!.resume();
+  child.stdout.resume();
+  child.stderr.resume();
   await new Promise<void>((resolve, reject) => {
     const started = Date.now();
     const poll = () => {
-      if (existsSync(path)) return resolve();
-      if (child.exitCode !== null) return reject(new Error(`redis-server exited with ${child.exitCode}`));
-      if (Date.now() - started > 10_000) return reject(new Error('redis-server did not open its socket'));
+      if (existsSync(path)) {
+        resolve();
+        return;
+      }
+      if (child.exitCode !== null) {
+        reject(new Error(`redis-server exited with ${child.exitCode}`));
+        return;
+      }
+      if (Date.now() - started > 10_000) {
+        reject(new Error('redis-server did not open its socket'));
+        return;
+      }
       setTimeout(poll, 20);
     };
     child.once('error', reject);

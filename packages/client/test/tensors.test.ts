@@ -25,7 +25,8 @@ function plain(dtype: DType): (number | bigint | string)[] {
   return [...(SAMPLES[dtype] as Iterable<number | bigint | string>)];
 }
 
-let server: RunningServer;
+/** Undefined until before() has started it, and still so in after() if that failed. */
+let server: RunningServer | undefined;
 before(async () => {
   server = await startServer();
 });
@@ -37,9 +38,11 @@ for (const RESP of [2, 3] as const) {
   describe(`tensors over RESP${RESP}`, () => {
     let client: ModelkvClient;
     before(async () => {
-      client = await createModelkvClient({ socket: { host: server.host, port: server.port }, RESP }).connect();
+      const { host, port } = server!;
+      client = await createModelkvClient({ socket: { host, port }, RESP }).connect();
     });
     after(async () => {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- after() runs even when before() failed to assign client
       await client?.close();
     });
 
@@ -129,7 +132,9 @@ for (const RESP of [2, 3] as const) {
       const gets = Array.from({ length: n }, (_, i) => client.tensorGet(`p:${i}`, 'VALUES'));
       await Promise.all(sets);
       const replies = await Promise.all(gets);
-      replies.forEach((r, i) => assert.deepEqual(r.data, [i, -2 * i - 1]));
+      replies.forEach((r, i) => {
+        assert.deepEqual(r.data, [i, -2 * i - 1]);
+      });
     });
 
     test('the module used without the type mapping refuses a BLOB rather than corrupt it', async () => {

@@ -71,10 +71,10 @@ export async function importBackend(name: BackendName, path: string, cwd?: strin
 }
 
 function pickExport(mod: Record<string, unknown>): unknown {
-  if (isObject(mod['backend'])) return mod['backend'];
-  const def = mod['default'];
+  if (isObject(mod.backend)) return mod.backend;
+  const def = mod.default;
   // A CommonJS module imported from ESM puts module.exports under default.
-  if (isObject(def) && isObject((def as Record<string, unknown>)['backend'])) return (def as Record<string, unknown>)['backend'];
+  if (isObject(def) && isObject((def as Record<string, unknown>).backend)) return (def as Record<string, unknown>).backend;
   return def;
 }
 
@@ -131,7 +131,9 @@ export class BackendRegistry {
       try {
         await backend.init?.(this.config);
       } catch (err) {
-        throw new AIError(`backend ${name} from '${path}' failed to initialise: ${oneLine(err instanceof Error ? err.message : String(err))}`);
+        throw new AIError(
+          `backend ${name} from '${path}' failed to initialise: ${oneLine(err instanceof Error ? err.message : String(err))}`,
+        );
       }
       const entry = { name, path, backend };
       this.loaded.set(name, entry);
@@ -145,7 +147,7 @@ export class BackendRegistry {
   async register(backend: Backend, path = '<in-process>'): Promise<LoadedBackend> {
     const problem = validateBackend(backend, backend.name);
     if (problem) throw new AIError(`not a modelkv backend: ${problem}`);
-    return this.add(backend.name, path, async () => backend);
+    return this.add(backend.name, path, () => Promise.resolve(backend));
   }
 
   get(name: BackendName): Backend {

@@ -1,18 +1,7 @@
 import { AIError } from './errors.js';
 
 /** Element types of a tensor, named as on the wire. */
-export const DTYPES = [
-  'FLOAT',
-  'DOUBLE',
-  'INT8',
-  'INT16',
-  'INT32',
-  'INT64',
-  'UINT8',
-  'UINT16',
-  'BOOL',
-  'STRING',
-] as const;
+export const DTYPES = ['FLOAT', 'DOUBLE', 'INT8', 'INT16', 'INT32', 'INT64', 'UINT8', 'UINT16', 'BOOL', 'STRING'] as const;
 
 export type DType = (typeof DTYPES)[number];
 
@@ -34,40 +23,76 @@ const FLOAT32_MAX = 3.4028234663852886e38;
 
 const NUMERIC: Record<NumericDType, NumericInfo> = {
   FLOAT: {
-    size: 4, integer: false, min: -FLOAT32_MAX, max: FLOAT32_MAX,
-    read: (b, o) => b.readFloatLE(o), write: (b, v, o) => b.writeFloatLE(Number(v), o),
+    size: 4,
+    integer: false,
+    min: -FLOAT32_MAX,
+    max: FLOAT32_MAX,
+    read: (b, o) => b.readFloatLE(o),
+    write: (b, v, o) => b.writeFloatLE(Number(v), o),
   },
   DOUBLE: {
-    size: 8, integer: false, min: -Number.MAX_VALUE, max: Number.MAX_VALUE,
-    read: (b, o) => b.readDoubleLE(o), write: (b, v, o) => b.writeDoubleLE(Number(v), o),
+    size: 8,
+    integer: false,
+    min: -Number.MAX_VALUE,
+    max: Number.MAX_VALUE,
+    read: (b, o) => b.readDoubleLE(o),
+    write: (b, v, o) => b.writeDoubleLE(Number(v), o),
   },
   INT8: {
-    size: 1, integer: true, min: -128, max: 127,
-    read: (b, o) => b.readInt8(o), write: (b, v, o) => b.writeInt8(Number(v), o),
+    size: 1,
+    integer: true,
+    min: -128,
+    max: 127,
+    read: (b, o) => b.readInt8(o),
+    write: (b, v, o) => b.writeInt8(Number(v), o),
   },
   INT16: {
-    size: 2, integer: true, min: -32768, max: 32767,
-    read: (b, o) => b.readInt16LE(o), write: (b, v, o) => b.writeInt16LE(Number(v), o),
+    size: 2,
+    integer: true,
+    min: -32768,
+    max: 32767,
+    read: (b, o) => b.readInt16LE(o),
+    write: (b, v, o) => b.writeInt16LE(Number(v), o),
   },
   INT32: {
-    size: 4, integer: true, min: -2147483648, max: 2147483647,
-    read: (b, o) => b.readInt32LE(o), write: (b, v, o) => b.writeInt32LE(Number(v), o),
+    size: 4,
+    integer: true,
+    min: -2147483648,
+    max: 2147483647,
+    read: (b, o) => b.readInt32LE(o),
+    write: (b, v, o) => b.writeInt32LE(Number(v), o),
   },
   INT64: {
-    size: 8, integer: true, min: Number.NEGATIVE_INFINITY, max: Number.POSITIVE_INFINITY,
-    read: (b, o) => b.readBigInt64LE(o), write: (b, v, o) => b.writeBigInt64LE(BigInt(v), o),
+    size: 8,
+    integer: true,
+    min: Number.NEGATIVE_INFINITY,
+    max: Number.POSITIVE_INFINITY,
+    read: (b, o) => b.readBigInt64LE(o),
+    write: (b, v, o) => b.writeBigInt64LE(BigInt(v), o),
   },
   UINT8: {
-    size: 1, integer: true, min: 0, max: 255,
-    read: (b, o) => b.readUInt8(o), write: (b, v, o) => b.writeUInt8(Number(v), o),
+    size: 1,
+    integer: true,
+    min: 0,
+    max: 255,
+    read: (b, o) => b.readUInt8(o),
+    write: (b, v, o) => b.writeUInt8(Number(v), o),
   },
   UINT16: {
-    size: 2, integer: true, min: 0, max: 65535,
-    read: (b, o) => b.readUInt16LE(o), write: (b, v, o) => b.writeUInt16LE(Number(v), o),
+    size: 2,
+    integer: true,
+    min: 0,
+    max: 65535,
+    read: (b, o) => b.readUInt16LE(o),
+    write: (b, v, o) => b.writeUInt16LE(Number(v), o),
   },
   BOOL: {
-    size: 1, integer: true, min: 0, max: 1,
-    read: (b, o) => b.readUInt8(o), write: (b, v, o) => b.writeUInt8(Number(v), o),
+    size: 1,
+    integer: true,
+    min: 0,
+    max: 1,
+    read: (b, o) => b.readUInt8(o),
+    write: (b, v, o) => b.writeUInt8(Number(v), o),
   },
 };
 

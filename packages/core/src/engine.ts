@@ -153,7 +153,9 @@ export class Engine {
       throw toAIError(err, `could not load ${args.backend} model`);
     }
     if (this.keyspace.get(k) && this.keyspace.get(k)!.kind !== 'model') {
-      await Promise.resolve().then(() => handle.release()).catch(() => undefined);
+      await Promise.resolve()
+        .then(() => handle.release())
+        .catch(() => undefined);
       throw wrongType();
     }
     this.keyspace.set(k, {
@@ -199,9 +201,7 @@ export class Engine {
       throw new AIError(`model has ${expectedOut} outputs, got ${outputKeys.length} OUTPUTS keys`);
     }
     const samples = inputs[0]?.shape[0] ?? 0;
-    const outputs = await this.execute(model.device, model.stats, model.lease, samples, () =>
-      model.handle.run(inputs, outputKeys.length),
-    );
+    const outputs = await this.execute(model.device, model.stats, model.lease, samples, () => model.handle.run(inputs, outputKeys.length));
     this.storeOutputs(outputKeys, outputs);
   }
 
@@ -221,7 +221,9 @@ export class Engine {
       throw toAIError(err, 'could not compile script');
     }
     if (this.keyspace.get(k) && this.keyspace.get(k)!.kind !== 'script') {
-      await Promise.resolve().then(() => handle.release()).catch(() => undefined);
+      await Promise.resolve()
+        .then(() => handle.release())
+        .catch(() => undefined);
       throw wrongType();
     }
     this.keyspace.set(k, {
@@ -306,13 +308,7 @@ export class Engine {
     return v.tensor;
   }
 
-  private async execute(
-    device: string,
-    stats: RunStats,
-    lease: Lease,
-    samples: number,
-    job: () => Promise<Tensor[]>,
-  ): Promise<Tensor[]> {
+  private async execute(device: string, stats: RunStats, lease: Lease, samples: number, job: () => Promise<Tensor[]>): Promise<Tensor[]> {
     lease.acquire();
     try {
       return await this.queues.for(normaliseDevice(device)).run(async () => {
@@ -341,7 +337,9 @@ export class Engine {
       if (t.byteLength > this.maxTensorBytes) throw new AIError(`output tensor of ${t.byteLength} bytes exceeds the limit`);
     }
     for (const k of keys) this.assertKind(keyString(k), 'tensor');
-    keys.forEach((k, i) => this.keyspace.set(keyString(k), { kind: 'tensor', tensor: outputs[i]! }));
+    keys.forEach((k, i) => {
+      this.keyspace.set(keyString(k), { kind: 'tensor', tensor: outputs[i]! });
+    });
   }
 }
 

@@ -4,7 +4,7 @@
  * like the reference's per-device queue and its background threads.
  */
 export class RunQueue {
-  private readonly pending: Array<() => void> = [];
+  private readonly pending: (() => void)[] = [];
   private active = 0;
 
   constructor(
@@ -28,6 +28,7 @@ export class RunQueue {
         try {
           p = job();
         } catch (err) {
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passes on what the job threw, as then(resolve, reject) passes on what it rejects with
           p = Promise.reject(err);
         }
         p.then(resolve, reject).finally(() => {

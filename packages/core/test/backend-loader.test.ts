@@ -14,7 +14,10 @@ function tempBackendDir(): string {
       async loadModel() { throw new Error('no models here'); },
     };`;
   mkdirSync(join(dir, 'pkg', 'lib'), { recursive: true });
-  writeFileSync(join(dir, 'pkg', 'package.json'), JSON.stringify({ name: 'x', type: 'module', exports: { '.': { import: './lib/main.js' } } }));
+  writeFileSync(
+    join(dir, 'pkg', 'package.json'),
+    JSON.stringify({ name: 'x', type: 'module', exports: { '.': { import: './lib/main.js' } } }),
+  );
   writeFileSync(join(dir, 'pkg', 'lib', 'main.js'), body('TORCH'));
   writeFileSync(join(dir, 'tf.mjs'), body('TF'));
   writeFileSync(join(dir, 'old.mjs'), body('ONNX', 0));
@@ -44,6 +47,9 @@ test('loading: once per identifier, with clear errors for what is not a backend'
   await assert.rejects(reg.load('ONNX', join(dir, 'notbackend.mjs')), /not a modelkv backend: it exports no backend object/);
   await assert.rejects(reg.load('ONNX', join(dir, 'broken.mjs')), /could not load backend/);
   await reg.load('TF', join(dir, 'tf.mjs'));
-  assert.deepEqual(reg.list().map((b) => b.name), ['TORCH', 'TF']);
+  assert.deepEqual(
+    reg.list().map((b) => b.name),
+    ['TORCH', 'TF'],
+  );
   assert.throws(() => reg.get('ONNX'), /backend ONNX is not loaded/);
 });

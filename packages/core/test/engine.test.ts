@@ -14,10 +14,10 @@ function arithmeticBackend(log: string[] = []): Backend {
     version: 'arith-1',
     devices: () => ['CPU'],
     unavailableReason: 'no GPU here',
-    async loadModel(blob): Promise<ModelHandle> {
+    loadModel(blob): Promise<ModelHandle> {
       const op = blob.toString();
-      if (op !== 'add' && op !== 'mul') throw new Error(`unknown op '${op}'`);
-      return {
+      if (op !== 'add' && op !== 'mul') return Promise.reject(new Error(`unknown op '${op}'`));
+      return Promise.resolve({
         inputNames: ['a', 'b'],
         outputNames: ['c'],
         async run(inputs) {
@@ -30,7 +30,7 @@ function arithmeticBackend(log: string[] = []): Backend {
         release() {
           log.push(`release ${op}`);
         },
-      };
+      });
     },
   };
 }
@@ -90,9 +90,15 @@ test('model set: unloaded backend, TF-only INPUTS, devices, bad blobs', async ()
     engine.modelSet('x', { backend: 'ONNX', device: 'CPU', inputs: ['a'], blob: Buffer.from('add') }),
     /only for TF models/,
   );
-  await assert.rejects(engine.modelSet('x', { backend: 'ONNX', device: 'GPU:1', blob: Buffer.from('add') }), /device GPU:1 is not available to backend ONNX \(no GPU here\)/);
+  await assert.rejects(
+    engine.modelSet('x', { backend: 'ONNX', device: 'GPU:1', blob: Buffer.from('add') }),
+    /device GPU:1 is not available to backend ONNX \(no GPU here\)/,
+  );
   await assert.rejects(engine.modelSet('x', { backend: 'ONNX', device: 'TPU', blob: Buffer.from('add') }), /invalid device/);
-  await assert.rejects(engine.modelSet('x', { backend: 'ONNX', device: 'CPU', blob: Buffer.from('sub') }), /could not load ONNX model: unknown op 'sub'/);
+  await assert.rejects(
+    engine.modelSet('x', { backend: 'ONNX', device: 'CPU', blob: Buffer.from('sub') }),
+    /could not load ONNX model: unknown op 'sub'/,
+  );
   assert.equal(engine.exists('x'), false);
 });
 
@@ -110,7 +116,9 @@ test('replacing or deleting a model releases its handle after in-flight runs set
   engine.modelDel('m');
   await tick();
   assert.deepEqual(log, ['release add', 'release mul']);
-  assert.throws(() => engine.modelDel('m'), /model key is empty/);
+  assert.throws(() => {
+    engine.modelDel('m');
+  }, /model key is empty/);
 });
 
 test('runs on one device queue go one at a time, in order', async () => {
@@ -136,14 +144,34 @@ test('scan visits every key once across cursors, with MATCH and TYPE', async () 
   assert.equal(seen.length, 28);
   assert.equal(new Set(seen).size, 28);
   assert.deepEqual(engine.scan(0, { count: 100, type: 'model' }).keys, ['m']);
-  assert.deepEqual(engine.scan(0, { count: 100, match: 't1?' }).keys.sort(), ['t10', 't11', 't12', 't13', 't14', 't15', 't16', 't17', 't18', 't19']);
+  assert.deepEqual(engine.scan(0, { count: 100, match: 't1?' }).keys.sort(), [
+    't10',
+    't11',
+    't12',
+    't13',
+    't14',
+    't15',
+    't16',
+    't17',
+    't18',
+    't19',
+  ]);
 });
 
 test('wrong kinds of value answer WRONGTYPE', async () => {
   const engine = await engineWithModel();
-  assert.throws(() => engine.tensorGet('m'), (e: unknown) => e instanceof AIError && e.code === 'WRONGTYPE');
-  assert.throws(() => engine.modelGet('a'), (e: unknown) => e instanceof AIError && e.code === 'WRONGTYPE');
-  assert.throws(() => engine.scriptGet('m'), (e: unknown) => e instanceof AIError && e.code === 'WRONGTYPE');
+  assert.throws(
+    () => engine.tensorGet('m'),
+    (e: unknown) => e instanceof AIError && e.code === 'WRONGTYPE',
+  );
+  assert.throws(
+    () => engine.modelGet('a'),
+    (e: unknown) => e instanceof AIError && e.code === 'WRONGTYPE',
+  );
+  assert.throws(
+    () => engine.scriptGet('m'),
+    (e: unknown) => e instanceof AIError && e.code === 'WRONGTYPE',
+  );
   assert.throws(() => engine.info('a'), /cannot find run info/);
   await assert.rejects(engine.scriptSet('s', 'CPU', 'def f(a): return a'), /backend TORCH is not loaded/);
 });

@@ -37,7 +37,7 @@ export function intArg(buf: Buffer): number {
 
 /** Compares an argument with an upper-case ASCII word, ignoring case, without allocating. */
 export function isWord(buf: Buffer | undefined, upperWord: string): boolean {
-  if (buf === undefined || buf.length !== upperWord.length) return false;
+  if (buf?.length !== upperWord.length) return false;
   for (let i = 0; i < buf.length; i++) {
     let c = buf[i]!;
     if (c >= 0x61 && c <= 0x7a) c -= 0x20;

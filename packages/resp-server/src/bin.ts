@@ -31,7 +31,9 @@ async function main(): Promise<void> {
   }
   // A backend's stray asynchronous failure must not take every client down with it.
   process.on('unhandledRejection', (reason) => {
-    process.stderr.write(`modelkv-server: unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`);
+    process.stderr.write(
+      `modelkv-server: unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`,
+    );
   });
   process.on('uncaughtException', (err) => {
     process.stderr.write(`modelkv-server: uncaught exception: ${err.stack ?? err.message}\n`);

@@ -78,7 +78,6 @@ function defaultCategories(flags: readonly CommandFlag[], group: CommandGroup): 
   return out;
 }
 
-
 /**
  * The command table: lookup by name (any case) through a Map, and the arity and
  * unknown-command errors Redis gives.
@@ -87,7 +86,7 @@ export class CommandTable {
   private readonly byName = new Map<string, CommandSpec>();
   private readonly subByName = new Map<CommandSpec, Map<string, CommandSpec>>();
   /** Command names exactly as clients sent them, by length, so a lookup needs no string. */
-  private readonly byBytes = new Map<number, Array<{ readonly name: Buffer; readonly spec: CommandSpec }>>();
+  private readonly byBytes = new Map<number, { readonly name: Buffer; readonly spec: CommandSpec }[]>();
   private cachedNames = 0;
 
   constructor(readonly specs: readonly CommandSpec[]) {

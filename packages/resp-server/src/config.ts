@@ -82,8 +82,8 @@ export class ServerConfig {
   constructor(readonly settings: ServerSettings) {}
 
   /** Name/value pairs of the parameters matching any of the glob patterns (case-insensitive). */
-  get(patterns: readonly string[]): Array<[string, string]> {
-    const out: Array<[string, string]> = [];
+  get(patterns: readonly string[]): [string, string][] {
+    const out: [string, string][] = [];
     for (const p of PARAMS) {
       if (patterns.some((pat) => globMatch(pat.toLowerCase(), p.name))) out.push([p.name, p.get(this.settings)]);
     }
@@ -91,7 +91,7 @@ export class ServerConfig {
   }
 
   /** Applies all pairs or none, with Redis's error texts. */
-  set(pairs: ReadonlyArray<readonly [string, string]>): void {
+  set(pairs: readonly (readonly [string, string])[]): void {
     const seen = new Set<string>();
     for (const [rawName] of pairs) {
       const name = rawName.toLowerCase();

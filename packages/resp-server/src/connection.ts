@@ -10,6 +10,8 @@ import { readInto } from './socket-reader.js';
 /** Replies are flushed mid-batch once this much is pending, so a long pipeline feels back-pressure. */
 const FLUSH_BYTES = 1024 * 1024;
 
+/** The constructor of async functions, which has no global name. */
+// eslint-disable-next-line @typescript-eslint/require-await -- an async function is needed for its constructor, not for awaiting
 const AsyncFunction = (async () => undefined).constructor;
 
 /**
@@ -154,7 +156,9 @@ export class Connection implements CommandContext, ClientState {
     this.blocked = true;
     this.updateReading();
     result.then(
-      () => this.unblock(),
+      () => {
+        this.unblock();
+      },
       (err: unknown) => {
         this.replyError(err);
         this.unblock();

@@ -149,7 +149,7 @@ export class RespParser {
 
   /** Copies received data in (when the data was not read into `readBuffer()`). */
   feed(chunk: Uint8Array): void {
-    for (let off = 0; off < chunk.length; ) {
+    for (let off = 0; off < chunk.length;) {
       const room = this.readBuffer();
       const n = Math.min(room.length, chunk.length - off);
       room.set(chunk.subarray(off, off + n));
@@ -314,7 +314,6 @@ export class RespParser {
       if (argv[i]!.buffer === memory) argv[i] = Buffer.from(argv[i]!);
     }
   }
-
 }
 
 /** indexOf(CR): header lines are short, so scan a few bytes in JS before calling into C++. */

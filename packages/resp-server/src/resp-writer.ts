@@ -17,7 +17,6 @@ export const ZERO_COPY_BYTES = 16 * 1024;
 const MIN_BLOCK_BYTES = 16 * 1024;
 const MAX_BLOCK_BYTES = 64 * 1024;
 
-
 /**
  * Builds replies for one client. Small replies are appended into an output block; large bulk
  * strings (tensor data, model blobs) are referenced, not copied, and go to the socket between

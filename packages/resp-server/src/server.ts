@@ -90,10 +90,9 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
         cwd: options.cwd,
       });
     // Paused: a connection reads into its own memory, starting with the first byte.
-    this.tcp = net.createServer(
-      { noDelay: true, keepAlive: true, highWaterMark: SOCKET_BUFFER_BYTES, pauseOnConnect: true },
-      (socket) => this.accept(socket),
-    );
+    this.tcp = net.createServer({ noDelay: true, keepAlive: true, highWaterMark: SOCKET_BUFFER_BYTES, pauseOnConnect: true }, (socket) => {
+      this.accept(socket);
+    });
     // A listening error is reported by listen(); later ones (EMFILE) must not bring the server down.
     this.tcp.on('error', () => undefined);
   }
@@ -106,7 +105,9 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
   async listen(): Promise<ListenAddress> {
     for (const b of this.backendsToLoad) await this.engine.loadBackend(b.name, b.path);
     await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error): void => reject(err);
+      const onError = (err: Error): void => {
+        reject(err);
+      };
       this.tcp.once('error', onError);
       this.tcp.listen(this.settings.port, this.settings.bind, () => {
         this.tcp.off('error', onError);
@@ -131,7 +132,9 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
         resolve();
         return;
       }
-      this.tcp.close(() => resolve());
+      this.tcp.close(() => {
+        resolve();
+      });
     });
     return this.closing;
   }

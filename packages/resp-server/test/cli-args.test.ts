@@ -10,13 +10,31 @@ const BIN = fileURLToPath(new URL('../src/bin.js', import.meta.url));
 describe('modelkv-server command line', () => {
   it('parses redis-server style flags', () => {
     const { action, options } = parseCliArgs([
-      '--port', '0', '--bind=0.0.0.0', '--loadbackend', 'onnx', './a', '--loadbackend', 'TORCH', '/b',
-      '--threads-per-queue', '2', '--intra-op-threads', '4', '--inter-op-threads', '1', '--proto-max-bulk-len', '64mb',
+      '--port',
+      '0',
+      '--bind=0.0.0.0',
+      '--loadbackend',
+      'onnx',
+      './a',
+      '--loadbackend',
+      'TORCH',
+      '/b',
+      '--threads-per-queue',
+      '2',
+      '--intra-op-threads',
+      '4',
+      '--inter-op-threads',
+      '1',
+      '--proto-max-bulk-len',
+      '64mb',
     ]);
     assert.equal(action, 'run');
     assert.equal(options.port, 0);
     assert.equal(options.bind, '0.0.0.0');
-    assert.deepEqual(options.backends, [{ name: 'ONNX', path: './a' }, { name: 'TORCH', path: '/b' }]);
+    assert.deepEqual(options.backends, [
+      { name: 'ONNX', path: './a' },
+      { name: 'TORCH', path: '/b' },
+    ]);
     assert.equal(options.threadsPerQueue, 2);
     assert.equal(options.intraOpThreads, 4);
     assert.equal(options.interOpThreads, 1);
@@ -35,7 +53,11 @@ describe('modelkv-server command line', () => {
 
   it('starts, prints the Ready line, and exits 0 on SHUTDOWN', async () => {
     const child = spawn(process.execPath, [BIN, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => {
+        resolve(code);
+      }),
+    );
     const port = await new Promise<number>((resolve, reject) => {
       let out = '';
       child.stdout.on('data', (d: Buffer) => {
@@ -43,7 +65,9 @@ describe('modelkv-server command line', () => {
         const m = /Ready to accept connections tcp 127\.0\.0\.1:(\d+)\n/.exec(out);
         if (m) resolve(Number(m[1]));
       });
-      child.on('exit', () => reject(new Error(`exited before ready: ${out}`)));
+      child.on('exit', () => {
+        reject(new Error(`exited before ready: ${out}`));
+      });
     });
     const c = await RespClient.connect(port);
     assert.deepEqual(await c.call('PING'), new Status('PONG'));
@@ -54,8 +78,16 @@ describe('modelkv-server command line', () => {
 
   it('exits 0 on SIGTERM', async () => {
     const child = spawn(process.execPath, [BIN, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => d.toString().includes('Ready') && resolve()));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => {
+        resolve(code);
+      }),
+    );
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (d: Buffer) => {
+        if (d.toString().includes('Ready')) resolve();
+      }),
+    );
     child.kill('SIGTERM');
     assert.equal(await exited, 0);
   });
@@ -66,7 +98,11 @@ describe('modelkv-server command line', () => {
     });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    const code = await new Promise<number | null>((resolve) =>
+      child.on('exit', (c) => {
+        resolve(c);
+      }),
+    );
     assert.equal(code, 1);
     assert.match(err, /could not start: backend path '\/nonexistent\/backend' does not exist/);
   });

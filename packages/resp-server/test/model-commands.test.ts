@@ -98,7 +98,10 @@ describe('model commands over a socket', () => {
     assert.match(errorText(await c.call('AI.CONFIG', 'LOADBACKEND', 'ONNX', backendPath)), /already loaded/);
     assert.match(errorText(await c.call('AI.CONFIG', 'LOADBACKEND', 'TORCH', backendPath)), /not a modelkv backend/);
     assert.match(errorText(await c.call('AI.CONFIG', 'LOADBACKEND', 'CAFFE', backendPath)), /unsupported backend 'CAFFE'/);
-    assert.match(text(await c.call('INFO', 'backends')), new RegExp(`backend_onnx:version=elementwise-1,path=${escape(backendPath)},devices=CPU`));
+    assert.match(
+      text(await c.call('INFO', 'backends')),
+      new RegExp(`backend_onnx:version=elementwise-1,path=${escape(backendPath)},devices=CPU`),
+    );
   });
 
   it('sets, gets, runs and deletes a model', async () => {
@@ -114,19 +117,43 @@ describe('model commands over a socket', () => {
     assert.deepEqual(await c.call('AI.TENSORGET', 'c', 'BLOB'), [new Status('FLOAT'), [2, 2], floats(2, 4, 6, 2)]);
     const info = (await c.call('AI.INFO', 'mul')) as Reply[];
     assert.equal(info.length, 16);
-    assert.deepEqual(info.filter((_, i) => i % 2 === 0).map(text), ['KEY', 'TYPE', 'BACKEND', 'DEVICE', 'DURATION', 'SAMPLES', 'CALLS', 'ERRORS']);
-    assert.deepEqual([info[1], info[3], info[5], info[7]], [Buffer.from('mul'), new Status('MODEL'), new Status('ONNX'), new Status('CPU')]);
+    assert.deepEqual(info.filter((_, i) => i % 2 === 0).map(text), [
+      'KEY',
+      'TYPE',
+      'BACKEND',
+      'DEVICE',
+      'DURATION',
+      'SAMPLES',
+      'CALLS',
+      'ERRORS',
+    ]);
+    assert.deepEqual(
+      [info[1], info[3], info[5], info[7]],
+      [Buffer.from('mul'), new Status('MODEL'), new Status('ONNX'), new Status('CPU')],
+    );
     assert.equal(typeof info[9], 'number');
     assert.deepEqual([info[11], info[13], info[15]], [2, 1, 0]);
     ok(await c.call('AI.INFO', 'mul', 'RESETSTAT'));
-    assert.deepEqual(((await c.call('AI.INFO', 'mul')) as Reply[]).slice(8), [new Status('DURATION'), 0, new Status('SAMPLES'), 0, new Status('CALLS'), 0, new Status('ERRORS'), 0]);
+    assert.deepEqual(((await c.call('AI.INFO', 'mul')) as Reply[]).slice(8), [
+      new Status('DURATION'),
+      0,
+      new Status('SAMPLES'),
+      0,
+      new Status('CALLS'),
+      0,
+      new Status('ERRORS'),
+      0,
+    ]);
     ok(await c.call('AI.MODELDEL', 'mul2'));
     assert.equal(await c.call('EXISTS', 'mul2'), 0);
   });
 
   it('answers model errors with ERR and keeps serving', async () => {
     const c = await connect();
-    assert.match(errorText(await c.call('AI.MODELSET', 'bad', 'ONNX', 'CPU', 'not json')), /^ERR could not load ONNX model: model is not JSON/);
+    assert.match(
+      errorText(await c.call('AI.MODELSET', 'bad', 'ONNX', 'CPU', 'not json')),
+      /^ERR could not load ONNX model: model is not JSON/,
+    );
     assert.equal(await c.call('EXISTS', 'bad'), 0);
     assert.match(errorText(await c.call('AI.MODELSET', 'bad', 'ONNX', 'GPU', '{"op":"add"}')), /^ERR device GPU:0 is not available/);
     assert.match(errorText(await c.call('AI.MODELSET', 'bad', 'ONNX', 'CPU', 'INPUTS', 'x', '{"op":"add"}')), /only for TF/);
@@ -179,7 +206,9 @@ describe('model commands over a socket', () => {
       encodeCommand(['AI.TENSORSET', `filler:${i}`, 'UINT8', '1000', 'BLOB', Buffer.alloc(1000, i)]),
     );
     // The run and the requests after it come in one write, so in one read.
-    a.sendRaw(Buffer.concat([encodeCommand(['AI.MODELRUN', 'slow-mul', 'INPUTS', 'p', 'p', 'OUTPUTS', 'product:kept']), ...later.slice(0, 50)]));
+    a.sendRaw(
+      Buffer.concat([encodeCommand(['AI.MODELRUN', 'slow-mul', 'INPUTS', 'p', 'p', 'OUTPUTS', 'product:kept']), ...later.slice(0, 50)]),
+    );
     let held = false;
     for (let attempt = 0; attempt < 200 && !held; attempt++) {
       held = /flags=b .*cmd=ai\.modelrun/.test(text(await b.call('CLIENT', 'LIST')));
@@ -193,7 +222,11 @@ describe('model commands over a socket', () => {
     mod.openGate();
     const replies = await a.read(301);
     for (const r of replies) ok(r);
-    assert.deepEqual(await a.call('AI.TENSORGET', 'product:kept', 'VALUES'), [new Status('FLOAT'), [2], [Buffer.from('9'), Buffer.from('16')]]);
+    assert.deepEqual(await a.call('AI.TENSORGET', 'product:kept', 'VALUES'), [
+      new Status('FLOAT'),
+      [2],
+      [Buffer.from('9'), Buffer.from('16')],
+    ]);
     assert.deepEqual(await a.call('AI.TENSORGET', 'filler:49', 'BLOB'), [new Status('UINT8'), [1000], Buffer.alloc(1000, 49)]);
     assert.deepEqual(await a.call('AI.TENSORGET', 'filler:299', 'BLOB'), [new Status('UINT8'), [1000], Buffer.alloc(1000, 299 & 0xff)]);
   });

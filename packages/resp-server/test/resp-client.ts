@@ -67,7 +67,7 @@ export function decodeReply(buf: Buffer, pos: number): { value: Reply; next: num
 }
 
 /** Encodes a request as a RESP multibulk. */
-export function encodeCommand(args: ReadonlyArray<string | number | Buffer>): Buffer {
+export function encodeCommand(args: readonly (string | number | Buffer)[]): Buffer {
   const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)];
   for (const a of args) {
     const b = Buffer.isBuffer(a) ? a : Buffer.from(String(a));
@@ -81,6 +81,7 @@ export function text(r: Reply): string {
   if (r instanceof Status) return r.text;
   if (Buffer.isBuffer(r)) return r.toString();
   if (r instanceof ErrorReply) return r.message;
+  if (Array.isArray(r) || r instanceof Map) throw new Error('text() takes a status, bulk or scalar reply, not an aggregate');
   return String(r);
 }
 
@@ -88,7 +89,7 @@ export function text(r: Reply): string {
 export class RespClient {
   private data = Buffer.alloc(0);
   private readonly replies: Reply[] = [];
-  private waiters: Array<() => void> = [];
+  private waiters: (() => void)[] = [];
   closed = false;
 
   private constructor(readonly socket: net.Socket) {
@@ -113,12 +114,14 @@ export class RespClient {
 
   static connect(port: number, host = '127.0.0.1'): Promise<RespClient> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect(port, host, () => resolve(new RespClient(socket)));
+      const socket = net.connect(port, host, () => {
+        resolve(new RespClient(socket));
+      });
       socket.once('error', reject);
     });
   }
 
-  send(...args: Array<string | number | Buffer>): void {
+  send(...args: (string | number | Buffer)[]): void {
     this.socket.write(encodeCommand(args));
   }
 
@@ -126,7 +129,7 @@ export class RespClient {
     this.socket.write(bytes);
   }
 
-  async call(...args: Array<string | number | Buffer>): Promise<Reply> {
+  async call(...args: (string | number | Buffer)[]): Promise<Reply> {
     this.send(...args);
     return (await this.read(1))[0]!;
   }

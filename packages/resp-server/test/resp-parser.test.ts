@@ -57,7 +57,7 @@ const STREAM = Buffer.concat([
   Buffer.from('PING\r\n'),
   encodeCommand(['AI.TENSORSET', 't', 'UINT8', '3', 'BLOB', Buffer.from([1, 2, 3])]),
   Buffer.from('*0\r\n'),
-  Buffer.from('ECHO "a b\\x41\\n" \'c\\\'d\'\n'),
+  Buffer.from("ECHO \"a b\\x41\\n\" 'c\\'d'\n"),
   Buffer.from('\r\n'),
   encodeCommand(['EMPTY', '']),
   encodeCommand(['GET', 'x']),
@@ -141,7 +141,7 @@ describe('RespParser', () => {
     const long = pattern(3 * READ_BUFFER_BYTES + 5, 2);
     const edge = pattern(OWN_BULK_BYTES - 1, 3);
     const atEdge = pattern(OWN_BULK_BYTES, 4);
-    const commands: Array<Array<string | Buffer>> = [
+    const commands: (string | Buffer)[][] = [
       ['SET', 'a', edge],
       ['AI.TENSORSET', 'big', 'UINT8', String(long.length), 'BLOB', long],
       ['PING'],
@@ -155,7 +155,11 @@ describe('RespParser', () => {
     for (const sizes of [[1 << 30], [READ_BUFFER_BYTES], [1], [7], [4096], [100, 3, 20_000], [16_383, 65_537]]) {
       const got = readAll(stream, sizes).map((c) => c.map((a) => a.toString('latin1')));
       assert.equal(got.length, expected.length, `reads of ${sizes.join(', ')} bytes`);
-      for (let i = 0; i < got.length; i++) assert.ok(got[i]!.every((a, j) => a === expected[i]![j]), `command ${i}, reads of ${sizes.join(', ')} bytes`);
+      for (let i = 0; i < got.length; i++)
+        assert.ok(
+          got[i]!.every((a, j) => a === expected[i]![j]),
+          `command ${i}, reads of ${sizes.join(', ')} bytes`,
+        );
     }
   });
 
@@ -255,7 +259,10 @@ describe('RespParser', () => {
     assert.equal(protocolError('*1\r\n+PING\r\n'), "expected '$', got '+'");
     assert.equal(protocolError('*1\r\n$4\r\nPINGxx'), 'expected CRLF after bulk data');
     assert.equal(protocolError('*1\r\n$4\r\nPING\rx'), 'expected CRLF after bulk data');
-    assert.equal(protocolError(Buffer.concat([Buffer.from(`*1\r\n$${OWN_BULK_BYTES}\r\n`), Buffer.alloc(OWN_BULK_BYTES + 2)])), 'expected CRLF after bulk data');
+    assert.equal(
+      protocolError(Buffer.concat([Buffer.from(`*1\r\n$${OWN_BULK_BYTES}\r\n`), Buffer.alloc(OWN_BULK_BYTES + 2)])),
+      'expected CRLF after bulk data',
+    );
     assert.equal(protocolError('PING "a\r\n'), 'unbalanced quotes in request');
     assert.equal(protocolError(`*${'1'.repeat(70000)}`), 'too big mbulk count string');
     assert.equal(protocolError(`*1\r\n$${'1'.repeat(70000)}`), 'too big bulk count string');

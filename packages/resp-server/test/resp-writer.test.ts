@@ -33,22 +33,102 @@ function render(protocol: Protocol, build: (w: RespWriter) => void): string {
 
 describe('RespWriter', () => {
   it('writes RESP2 types', () => {
-    assert.equal(render(2, (w) => w.ok()), '+OK\r\n');
-    assert.equal(render(2, (w) => w.simple('PONG')), '+PONG\r\n');
-    assert.equal(render(2, (w) => w.error('ERR bad\r\nthing')), '-ERR bad  thing\r\n');
-    assert.equal(render(2, (w) => w.integer(0)), ':0\r\n');
-    assert.equal(render(2, (w) => w.integer(-1234567890123)), ':-1234567890123\r\n');
-    assert.equal(render(2, (w) => w.integer(-(2n ** 63n))), ':-9223372036854775808\r\n');
-    assert.equal(render(2, (w) => w.bulk(Buffer.from('a\r\nb'))), '$4\r\na\r\nb\r\n');
-    assert.equal(render(2, (w) => w.bulkString('é')), '$2\r\n\xc3\xa9\r\n');
-    assert.equal(render(2, (w) => w.bulkLatin1('\xff\x00')), '$2\r\n\xff\x00\r\n');
-    assert.equal(render(2, (w) => w.nullBulk()), '$-1\r\n');
-    assert.equal(render(2, (w) => w.nullArray()), '*-1\r\n');
-    assert.equal(render(2, (w) => w.array(0)), '*0\r\n');
-    assert.equal(render(2, (w) => w.double(1.5)), '$3\r\n1.5\r\n');
-    assert.equal(render(2, (w) => w.double(0.1)), '$19\r\n0.10000000000000001\r\n');
-    assert.equal(render(2, (w) => w.double(-Infinity)), '$4\r\n-inf\r\n');
-    assert.equal(render(2, (w) => w.bool(true)), ':1\r\n');
+    assert.equal(
+      render(2, (w) => {
+        w.ok();
+      }),
+      '+OK\r\n',
+    );
+    assert.equal(
+      render(2, (w) => {
+        w.simple('PONG');
+      }),
+      '+PONG\r\n',
+    );
+    assert.equal(
+      render(2, (w) => {
+        w.error('ERR bad\r\nthing');
+      }),
+      '-ERR bad  thing\r\n',
+    );
+    assert.equal(
+      render(2, (w) => {
+        w.integer(0);
+      }),
+      ':0\r\n',
+    );
+    assert.equal(
+      render(2, (w) => {
+        w.integer(-1234567890123);
+      }),
+      ':-1234567890123\r\n',
+    );
+    assert.equal(
+      render(2, (w) => {
+        w.integer(-(2n ** 63n));
+      }),
+      ':-9223372036854775808\r\n',
+    );
+    assert.equal(
+      render(2, (w) => {
+        w.bulk(Buffer.from('a\r\nb'));
+      }),
+      '$4\r\na\r\nb\r\n',
+    );
+    assert.equal(
+      render(2, (w) => {
+        w.bulkString('é');
+      }),
+      '$2\r\n\xc3\xa9\r\n',
+    );
+    assert.equal(
+      render(2, (w) => {
+        w.bulkLatin1('\xff\x00');
+      }),
+      '$2\r\n\xff\x00\r\n',
+    );
+    assert.equal(
+      render(2, (w) => {
+        w.nullBulk();
+      }),
+      '$-1\r\n',
+    );
+    assert.equal(
+      render(2, (w) => {
+        w.nullArray();
+      }),
+      '*-1\r\n',
+    );
+    assert.equal(
+      render(2, (w) => {
+        w.array(0);
+      }),
+      '*0\r\n',
+    );
+    assert.equal(
+      render(2, (w) => {
+        w.double(1.5);
+      }),
+      '$3\r\n1.5\r\n',
+    );
+    assert.equal(
+      render(2, (w) => {
+        w.double(0.1);
+      }),
+      '$19\r\n0.10000000000000001\r\n',
+    );
+    assert.equal(
+      render(2, (w) => {
+        w.double(-Infinity);
+      }),
+      '$4\r\n-inf\r\n',
+    );
+    assert.equal(
+      render(2, (w) => {
+        w.bool(true);
+      }),
+      ':1\r\n',
+    );
     assert.equal(
       render(2, (w) => {
         w.map(1);
@@ -57,17 +137,57 @@ describe('RespWriter', () => {
       }),
       '*2\r\n$1\r\nk\r\n:1\r\n',
     );
-    assert.equal(render(2, (w) => w.verbatim('a\r\nb')), '$4\r\na\r\nb\r\n');
+    assert.equal(
+      render(2, (w) => {
+        w.verbatim('a\r\nb');
+      }),
+      '$4\r\na\r\nb\r\n',
+    );
   });
 
   it('writes RESP3 types', () => {
-    assert.equal(render(3, (w) => w.nullBulk()), '_\r\n');
-    assert.equal(render(3, (w) => w.nullArray()), '_\r\n');
-    assert.equal(render(3, (w) => w.double(1.5)), ',1.5\r\n');
-    assert.equal(render(3, (w) => w.double(1e300)), ',1.0000000000000001e+300\r\n');
-    assert.equal(render(3, (w) => w.double(Infinity)), ',inf\r\n');
-    assert.equal(render(3, (w) => w.double(Number.NaN)), ',nan\r\n');
-    assert.equal(render(3, (w) => w.bool(false)), '#f\r\n');
+    assert.equal(
+      render(3, (w) => {
+        w.nullBulk();
+      }),
+      '_\r\n',
+    );
+    assert.equal(
+      render(3, (w) => {
+        w.nullArray();
+      }),
+      '_\r\n',
+    );
+    assert.equal(
+      render(3, (w) => {
+        w.double(1.5);
+      }),
+      ',1.5\r\n',
+    );
+    assert.equal(
+      render(3, (w) => {
+        w.double(1e300);
+      }),
+      ',1.0000000000000001e+300\r\n',
+    );
+    assert.equal(
+      render(3, (w) => {
+        w.double(Infinity);
+      }),
+      ',inf\r\n',
+    );
+    assert.equal(
+      render(3, (w) => {
+        w.double(Number.NaN);
+      }),
+      ',nan\r\n',
+    );
+    assert.equal(
+      render(3, (w) => {
+        w.bool(false);
+      }),
+      '#f\r\n',
+    );
     assert.equal(
       render(3, (w) => {
         w.map(1);
@@ -77,7 +197,12 @@ describe('RespWriter', () => {
       }),
       '%1\r\n$1\r\nk\r\n~1\r\n+x\r\n',
     );
-    assert.equal(render(3, (w) => w.verbatim('hi')), '=6\r\ntxt:hi\r\n');
+    assert.equal(
+      render(3, (w) => {
+        w.verbatim('hi');
+      }),
+      '=6\r\ntxt:hi\r\n',
+    );
   });
 
   it('hands large bulk data to the sink without copying, corked with its framing', () => {

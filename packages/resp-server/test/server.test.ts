@@ -84,20 +84,37 @@ describe('server over a socket', () => {
     assert.equal(errorText(await c.call('SELECT', '1')), 'ERR DB index is out of range');
     assert.equal(errorText(await c.call('SELECT', 'x')), 'ERR value is not an integer or out of range');
     const long = 'x'.repeat(200);
-    assert.equal(
-      errorText(await c.call('nope', long, 'y')),
-      `ERR unknown command 'nope', with args beginning with: '${'x'.repeat(128)}' `,
-    );
+    assert.equal(errorText(await c.call('nope', long, 'y')), `ERR unknown command 'nope', with args beginning with: '${'x'.repeat(128)}' `);
   });
 
   it('round-trips every dtype by BLOB and by VALUES', async () => {
     const c = await connect();
-    const cases: Array<{ dtype: string; values: string[]; blob: Buffer; expected: Reply[] }> = [
-      { dtype: 'FLOAT', values: ['1.5', '-2', '0.25'], blob: f32([1.5, -2, 0.25]), expected: [Buffer.from('1.5'), Buffer.from('-2'), Buffer.from('0.25')] },
-      { dtype: 'DOUBLE', values: ['0.1', '1e300', '-3'], blob: f64([0.1, 1e300, -3]), expected: ['0.10000000000000001', '1.0000000000000001e+300', '-3'].map((s) => Buffer.from(s)) },
+    const cases: { dtype: string; values: string[]; blob: Buffer; expected: Reply[] }[] = [
+      {
+        dtype: 'FLOAT',
+        values: ['1.5', '-2', '0.25'],
+        blob: f32([1.5, -2, 0.25]),
+        expected: [Buffer.from('1.5'), Buffer.from('-2'), Buffer.from('0.25')],
+      },
+      {
+        dtype: 'DOUBLE',
+        values: ['0.1', '1e300', '-3'],
+        blob: f64([0.1, 1e300, -3]),
+        expected: ['0.10000000000000001', '1.0000000000000001e+300', '-3'].map((s) => Buffer.from(s)),
+      },
       { dtype: 'INT8', values: ['-128', '0', '127'], blob: Buffer.from(new Int8Array([-128, 0, 127]).buffer), expected: [-128, 0, 127] },
-      { dtype: 'INT16', values: ['-32768', '1', '32767'], blob: Buffer.from(new Int16Array([-32768, 1, 32767]).buffer), expected: [-32768, 1, 32767] },
-      { dtype: 'INT32', values: ['-2147483648', '2', '2147483647'], blob: Buffer.from(new Int32Array([-2147483648, 2, 2147483647]).buffer), expected: [-2147483648, 2, 2147483647] },
+      {
+        dtype: 'INT16',
+        values: ['-32768', '1', '32767'],
+        blob: Buffer.from(new Int16Array([-32768, 1, 32767]).buffer),
+        expected: [-32768, 1, 32767],
+      },
+      {
+        dtype: 'INT32',
+        values: ['-2147483648', '2', '2147483647'],
+        blob: Buffer.from(new Int32Array([-2147483648, 2, 2147483647]).buffer),
+        expected: [-2147483648, 2, 2147483647],
+      },
       {
         dtype: 'INT64',
         values: ['-9223372036854775808', '3', '9223372036854775807'],
@@ -107,7 +124,12 @@ describe('server over a socket', () => {
       { dtype: 'UINT8', values: ['0', '128', '255'], blob: Buffer.from([0, 128, 255]), expected: [0, 128, 255] },
       { dtype: 'UINT16', values: ['0', '4', '65535'], blob: Buffer.from(new Uint16Array([0, 4, 65535]).buffer), expected: [0, 4, 65535] },
       { dtype: 'BOOL', values: ['1', '0', '1'], blob: Buffer.from([1, 0, 1]), expected: [1, 0, 1] },
-      { dtype: 'STRING', values: ['a', 'héllo', ''], blob: Buffer.from('a\0héllo\0\0'), expected: [Buffer.from('a'), Buffer.from('héllo'), Buffer.from('')] },
+      {
+        dtype: 'STRING',
+        values: ['a', 'héllo', ''],
+        blob: Buffer.from('a\0héllo\0\0'),
+        expected: [Buffer.from('a'), Buffer.from('héllo'), Buffer.from('')],
+      },
     ];
     for (const { dtype, values, blob, expected } of cases) {
       ok(await c.call('AI.TENSORSET', `v_${dtype}`, dtype.toLowerCase(), '3', 'VALUES', ...values));
@@ -226,7 +248,10 @@ describe('server over a socket', () => {
     assert.deepEqual(await c.call('AI.TENSORGET', 'r3', 'VALUES'), [new Status('DOUBLE'), [2], [0.5, Infinity]]);
     assert.equal(await c.call('CLIENT', 'GETNAME'), null);
     assert.equal(errorText(await c.call('HELLO', '4')), 'NOPROTO unsupported protocol version');
-    assert.equal(errorText(await c.call('HELLO', '3', 'AUTH', 'someone', 'pw')), 'WRONGPASS invalid username-password pair or user is disabled.');
+    assert.equal(
+      errorText(await c.call('HELLO', '3', 'AUTH', 'someone', 'pw')),
+      'WRONGPASS invalid username-password pair or user is disabled.',
+    );
     const again = (await c.call('HELLO', '2', 'AUTH', 'default', 'pw', 'SETNAME', 'me')) as Reply[];
     assert.ok(Array.isArray(again));
     assert.deepEqual(await c.call('CLIENT', 'GETNAME'), Buffer.from('me'));
@@ -277,7 +302,10 @@ describe('server over a socket', () => {
     assert.deepEqual(await c.call('CONFIG', 'GET', 'port'), [Buffer.from('port'), Buffer.from(String(port))]);
     assert.match(errorText(await c.call('CONFIG', 'SET', 'port', '1')), /can't set immutable config/);
     ok(await c.call('CONFIG', 'SET', 'proto-max-bulk-len', '2mb'));
-    assert.deepEqual(await c.call('CONFIG', 'GET', 'proto-max-bulk-len'), [Buffer.from('proto-max-bulk-len'), Buffer.from(String(2 * 1024 * 1024))]);
+    assert.deepEqual(await c.call('CONFIG', 'GET', 'proto-max-bulk-len'), [
+      Buffer.from('proto-max-bulk-len'),
+      Buffer.from(String(2 * 1024 * 1024)),
+    ]);
     const big = await connect();
     big.sendRaw(`*1\r\n$${2 * 1024 * 1024 + 1}\r\n`);
     assert.equal(errorText((await big.read(1))[0]!), 'ERR Protocol error: invalid bulk length');

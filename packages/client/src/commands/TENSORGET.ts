@@ -22,9 +22,9 @@ export default {
     if (format === 'META' || parts.length === 2) return { dtype, shape };
     const data = parts[2];
     if (format === 'VALUES' || Array.isArray(data)) {
-      return { dtype, shape, data: decodeValues(dtype, replyArray(data, 'AI.TENSORGET VALUES')) } as ValuesTensor;
+      return { dtype, shape, data: decodeValues(dtype, replyArray(data, 'AI.TENSORGET VALUES')) };
     }
-    return { dtype, shape, data: decodeBlob(dtype, data) } as BlobTensor;
+    return { dtype, shape, data: decodeBlob(dtype, data) };
   },
 } as const satisfies Command;
 

@@ -5,7 +5,7 @@ export const aiModelget = aiCommand({
   name: 'ai.modelget',
   arity: 2,
   flags: ['readonly', 'module'],
-  summary: 'Returns a model\'s backend, device and blob.',
+  summary: "Returns a model's backend, device and blob.",
   handler(ctx, argv) {
     const m = ctx.engine.modelGet(argv[1]!);
     ctx.reply.array(3);

@@ -5,7 +5,7 @@ export const aiScriptget = aiCommand({
   name: 'ai.scriptget',
   arity: 2,
   flags: ['readonly', 'module'],
-  summary: 'Returns a script\'s device and source.',
+  summary: "Returns a script's device and source.",
   handler(ctx, argv) {
     const s = ctx.engine.scriptGet(argv[1]!);
     ctx.reply.array(2);

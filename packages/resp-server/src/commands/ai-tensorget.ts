@@ -17,6 +17,7 @@ function writeStringValues(r: RespWriter, tensor: Tensor): void {
   const data = tensor.data;
   r.array(tensor.length);
   let start = 0;
+  // eslint-disable-next-line @typescript-eslint/prefer-for-of -- counts the elements; a Tensor is not iterable and i is not an index into it
   for (let i = 0; i < tensor.length; i++) {
     const end = data.indexOf(0, start);
     r.bulk(data.subarray(start, end));
@@ -46,7 +47,7 @@ export const aiTensorget = aiCommand({
   name: 'ai.tensorget',
   arity: 3,
   flags: ['readonly', 'module'],
-  summary: 'Returns a tensor\'s dtype and shape, with its data as a BLOB or as VALUES.',
+  summary: "Returns a tensor's dtype and shape, with its data as a BLOB or as VALUES.",
   handler(ctx, argv) {
     const tensor = ctx.engine.tensorGet(argv[1]!);
     const format = parseFormat(argv[2]!);

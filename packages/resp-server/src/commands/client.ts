@@ -18,7 +18,7 @@ export function checkClientName(buf: Buffer): string {
 /** One CLIENT LIST line, with Redis's fields (those without meaning here are 0). */
 export function clientLine(c: ClientState, now = Date.now()): string {
   const flags = c.blocked ? 'b' : 'N';
-  const fields: Array<[string, string | number]> = [
+  const fields: [string, string | number][] = [
     ['id', c.id],
     ['addr', c.remoteAddress],
     ['laddr', c.localAddress],
@@ -83,8 +83,7 @@ function listClients(ctx: CommandContext, argv: Buffer[]): void {
   ctx.reply.verbatim(text);
 }
 
-const sub = (decl: Omit<Parameters<typeof command>[0], 'group'>): CommandSpec =>
-  command({ group: 'connection', ...decl });
+const sub = (decl: Omit<Parameters<typeof command>[0], 'group'>): CommandSpec => command({ group: 'connection', ...decl });
 
 const subcommands: CommandSpec[] = [
   sub({
@@ -93,7 +92,9 @@ const subcommands: CommandSpec[] = [
     flags: ['noscript', 'loading', 'stale'],
     since: '5.0.0',
     summary: 'Returns the unique client ID of the connection.',
-    handler: (ctx) => ctx.reply.integer(ctx.client.id),
+    handler: (ctx) => {
+      ctx.reply.integer(ctx.client.id);
+    },
   }),
   sub({
     name: 'client|setname',
@@ -150,7 +151,9 @@ const subcommands: CommandSpec[] = [
     flags: ['noscript', 'loading', 'stale'],
     since: '6.2.0',
     summary: 'Returns information about the connection.',
-    handler: (ctx) => ctx.reply.verbatim(`${clientLine(ctx.client)}\n`),
+    handler: (ctx) => {
+      ctx.reply.verbatim(`${clientLine(ctx.client)}\n`);
+    },
   }),
   sub({
     name: 'client|no-evict',
@@ -174,7 +177,7 @@ const subcommands: CommandSpec[] = [
     flags: ['loading', 'stale'],
     since: '5.0.0',
     summary: 'Returns helpful text about the different subcommands.',
-    handler: (ctx) =>
+    handler: (ctx) => {
       helpReply(ctx, 'CLIENT', [
         'ID',
         '    Return the ID of the current connection.',
@@ -190,7 +193,8 @@ const subcommands: CommandSpec[] = [
         '    Return information about client connections.',
         'INFO',
         '    Return information about the current client connection.',
-      ]),
+      ]);
+    },
   }),
 ];
 

@@ -84,21 +84,58 @@ export const command = declare({
   summary: 'Returns detailed information about all commands.',
   handler: allInfo,
   subcommands: [
-    sub({ name: 'command|count', arity: 2, flags: ['loading', 'stale'], since: '2.8.13', summary: 'Returns a count of commands.', handler: (ctx) => ctx.reply.integer(ctx.server.commands.size) }),
-    sub({ name: 'command|info', arity: -2, flags: ['loading', 'stale'], since: '2.8.13', summary: 'Returns information about one, multiple or all commands.', handler: info }),
-    sub({ name: 'command|docs', arity: -2, flags: ['loading', 'stale'], since: '7.0.0', summary: 'Returns documentary information about one, multiple or all commands.', handler: docs }),
-    sub({ name: 'command|list', arity: -2, flags: ['loading', 'stale'], since: '7.0.0', summary: 'Returns a list of command names.', handler: list }),
-    sub({ name: 'command|getkeys', arity: -3, flags: ['loading', 'stale'], since: '2.8.13', summary: 'Extracts the key names from an arbitrary command.', handler: getKeys }),
+    sub({
+      name: 'command|count',
+      arity: 2,
+      flags: ['loading', 'stale'],
+      since: '2.8.13',
+      summary: 'Returns a count of commands.',
+      handler: (ctx) => {
+        ctx.reply.integer(ctx.server.commands.size);
+      },
+    }),
+    sub({
+      name: 'command|info',
+      arity: -2,
+      flags: ['loading', 'stale'],
+      since: '2.8.13',
+      summary: 'Returns information about one, multiple or all commands.',
+      handler: info,
+    }),
+    sub({
+      name: 'command|docs',
+      arity: -2,
+      flags: ['loading', 'stale'],
+      since: '7.0.0',
+      summary: 'Returns documentary information about one, multiple or all commands.',
+      handler: docs,
+    }),
+    sub({
+      name: 'command|list',
+      arity: -2,
+      flags: ['loading', 'stale'],
+      since: '7.0.0',
+      summary: 'Returns a list of command names.',
+      handler: list,
+    }),
+    sub({
+      name: 'command|getkeys',
+      arity: -3,
+      flags: ['loading', 'stale'],
+      since: '2.8.13',
+      summary: 'Extracts the key names from an arbitrary command.',
+      handler: getKeys,
+    }),
     sub({
       name: 'command|help',
       arity: 2,
       flags: ['loading', 'stale'],
       since: '5.0.0',
       summary: 'Returns helpful text about the different subcommands.',
-      handler: (ctx) =>
+      handler: (ctx) => {
         helpReply(ctx, 'COMMAND', [
           '(no subcommand)',
-          "    Return details about all commands.",
+          '    Return details about all commands.',
           'COUNT',
           '    Return the total number of commands in this server.',
           'LIST [FILTERBY (MODULE <module-name>|ACLCAT <category>|PATTERN <pattern>)]',
@@ -109,7 +146,8 @@ export const command = declare({
           '    Return documentation details about multiple commands.',
           'GETKEYS <full-command>',
           '    Return the keys from a full command.',
-        ]),
+        ]);
+      },
     }),
   ],
 });

@@ -14,7 +14,7 @@ function get(ctx: CommandContext, argv: Buffer[]): void {
 
 function set(ctx: CommandContext, argv: Buffer[]): void {
   if (argv.length % 2 !== 0) throw new AIError("wrong number of arguments for 'config|set' command");
-  const pairs: Array<[string, string]> = [];
+  const pairs: [string, string][] = [];
   for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i]!.toString(), argv[i + 1]!.toString()]);
   ctx.server.config.set(pairs);
   ctx.reply.ok();
@@ -30,14 +30,28 @@ export const config = command({
   since: '2.0.0',
   summary: 'A container for server configuration commands.',
   subcommands: [
-    sub({ name: 'config|get', arity: -3, flags: ['admin', 'noscript', 'loading', 'stale'], since: '2.0.0', summary: 'Returns the effective values of configuration parameters.', handler: get }),
-    sub({ name: 'config|set', arity: -4, flags: ['admin', 'noscript', 'loading', 'stale'], since: '2.0.0', summary: 'Sets configuration parameters in-flight.', handler: set }),
+    sub({
+      name: 'config|get',
+      arity: -3,
+      flags: ['admin', 'noscript', 'loading', 'stale'],
+      since: '2.0.0',
+      summary: 'Returns the effective values of configuration parameters.',
+      handler: get,
+    }),
+    sub({
+      name: 'config|set',
+      arity: -4,
+      flags: ['admin', 'noscript', 'loading', 'stale'],
+      since: '2.0.0',
+      summary: 'Sets configuration parameters in-flight.',
+      handler: set,
+    }),
     sub({
       name: 'config|resetstat',
       arity: 2,
       flags: ['admin', 'noscript', 'loading', 'stale'],
       since: '2.0.0',
-      summary: 'Resets the server\'s statistics.',
+      summary: "Resets the server's statistics.",
       handler(ctx) {
         ctx.server.stats.reset();
         ctx.reply.ok();
@@ -59,7 +73,7 @@ export const config = command({
       flags: ['loading', 'stale'],
       since: '5.0.0',
       summary: 'Returns helpful text about the different subcommands.',
-      handler: (ctx) =>
+      handler: (ctx) => {
         helpReply(ctx, 'CONFIG', [
           'GET <pattern>',
           '    Return parameters matching the glob-like <pattern> and their values.',
@@ -69,7 +83,8 @@ export const config = command({
           '    Reset statistics reported by the INFO command.',
           'REWRITE',
           '    Refused: the server runs without a config file.',
-        ]),
+        ]);
+      },
     }),
   ],
 });

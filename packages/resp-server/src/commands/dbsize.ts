@@ -6,5 +6,7 @@ export const dbsize = command({
   flags: ['readonly', 'fast'],
   group: 'server',
   summary: 'Returns the number of keys in the database.',
-  handler: (ctx) => ctx.reply.integer(ctx.engine.dbsize),
+  handler: (ctx) => {
+    ctx.reply.integer(ctx.engine.dbsize);
+  },
 });

@@ -5,7 +5,7 @@ import type { CommandContext } from '../context.js';
 /** Protocol level this server emulates, for clients that read redis_version. */
 const REDIS_COMPAT_VERSION = '7.0.0';
 
-type Section = (ctx: CommandContext) => Array<[string, string | number]>;
+type Section = (ctx: CommandContext) => [string, string | number][];
 
 const SECTIONS: Record<string, Section> = {
   server(ctx) {
@@ -88,7 +88,7 @@ const SECTIONS: Record<string, Section> = {
   },
   backends(ctx) {
     const loaded = ctx.engine.backends.list();
-    const lines: Array<[string, string | number]> = [['backends_loaded', loaded.length]];
+    const lines: [string, string | number][] = [['backends_loaded', loaded.length]];
     for (const b of loaded) {
       lines.push([
         `backend_${b.name.toLowerCase()}`,

@@ -7,7 +7,7 @@ export const keys = command({
   group: 'generic',
   summary: 'Returns all key names that match a pattern.',
   handler(ctx, argv) {
-    const found = ctx.engine.keys(argv[1]!);
+    const found = ctx.engine.keys(argv[1]);
     ctx.reply.array(found.length);
     for (const k of found) ctx.reply.bulkLatin1(k);
   },

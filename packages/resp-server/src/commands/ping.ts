@@ -6,7 +6,7 @@ export const ping = command({
   arity: -1,
   flags: ['fast'],
   group: 'connection',
-  summary: 'Returns the server\'s liveliness response.',
+  summary: "Returns the server's liveliness response.",
   handler(ctx, argv) {
     if (argv.length > 2) throw wrongArity('ping');
     if (argv.length === 2) ctx.reply.bulk(argv[1]!);

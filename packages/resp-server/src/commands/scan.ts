@@ -3,7 +3,7 @@ import { isWord, parseStrictInt, syntaxError } from '../args.js';
 import { command } from '../command-table.js';
 
 const KIND_BY_TYPE = new Map<string, ValueKind>(
-  (Object.entries(TYPE_NAMES) as Array<[ValueKind, string]>).map(([kind, name]) => [name.toLowerCase(), kind]),
+  (Object.entries(TYPE_NAMES) as [ValueKind, string][]).map(([kind, name]) => [name.toLowerCase(), kind]),
 );
 
 /** SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]. */

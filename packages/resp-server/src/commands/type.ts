@@ -9,5 +9,7 @@ export const type = command({
   lastKey: 1,
   step: 1,
   summary: 'Determines the type of value stored at a key (AI_TENSOR, AI__MODEL, AI_SCRIPT).',
-  handler: (ctx, argv) => ctx.reply.simple(ctx.engine.type(argv[1]!)),
+  handler: (ctx, argv) => {
+    ctx.reply.simple(ctx.engine.type(argv[1]!));
+  },
 });
