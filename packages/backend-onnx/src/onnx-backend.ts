@@ -17,7 +17,7 @@ class OnnxBackend implements Backend {
   readonly name = 'ONNX' as const;
   readonly interfaceVersion = BACKEND_INTERFACE_VERSION;
   readonly version: string = ort.env.versions.common;
-  private config: BackendConfig = { intraOpThreads: 0, interOpThreads: 0 };
+  private config: BackendConfig = { intraOpThreads: 0, interOpThreads: 0, allowUnsafeOps: false };
   private cuda: CudaSupport | undefined;
 
   init(config: BackendConfig): void {

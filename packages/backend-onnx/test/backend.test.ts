@@ -28,17 +28,17 @@ describe('the ONNX backend export', () => {
 
 describe('session settings', () => {
   it('place a model on the CPU provider or on the CUDA provider of GPU n', () => {
-    const none = { intraOpThreads: 0, interOpThreads: 0 };
+    const none = { intraOpThreads: 0, interOpThreads: 0, allowUnsafeOps: false };
     assert.deepEqual(sessionSettings({ kind: 'CPU', index: 0 }, none), { executionProviders: ['cpu'] });
     assert.deepEqual(sessionSettings({ kind: 'GPU', index: 2 }, none), { executionProviders: [{ name: 'cuda', deviceId: 2 }] });
   });
 
   it('pass the server thread counts on only when they are set', () => {
-    assert.deepEqual(sessionSettings({ kind: 'CPU', index: 0 }, { intraOpThreads: 3, interOpThreads: 0 }), {
+    assert.deepEqual(sessionSettings({ kind: 'CPU', index: 0 }, { intraOpThreads: 3, interOpThreads: 0, allowUnsafeOps: false }), {
       executionProviders: ['cpu'],
       intraOpNumThreads: 3,
     });
-    assert.deepEqual(sessionSettings({ kind: 'CPU', index: 0 }, { intraOpThreads: 0, interOpThreads: 2 }), {
+    assert.deepEqual(sessionSettings({ kind: 'CPU', index: 0 }, { intraOpThreads: 0, interOpThreads: 2, allowUnsafeOps: false }), {
       executionProviders: ['cpu'],
       interOpNumThreads: 2,
       executionMode: 'parallel',
@@ -46,7 +46,7 @@ describe('session settings', () => {
   });
 
   it('onnxruntime accepts them: a model loaded after init with thread counts runs', async () => {
-    await backend.init?.({ intraOpThreads: 1, interOpThreads: 2 });
+    await backend.init?.({ intraOpThreads: 1, interOpThreads: 2, allowUnsafeOps: false });
     try {
       const model = await backend.loadModel(loadFixture('tiny_mul', 'make_tiny').model, {
         device: { kind: 'CPU', index: 0 },
@@ -58,7 +58,7 @@ describe('session settings', () => {
       assert.deepEqual(c!.values(), [1, 4, 9]);
       await model.release();
     } finally {
-      await backend.init?.({ intraOpThreads: 0, interOpThreads: 0 });
+      await backend.init?.({ intraOpThreads: 0, interOpThreads: 0, allowUnsafeOps: false });
     }
   });
 });

@@ -12,7 +12,7 @@ import { encodeConfigProto } from './config-proto.js';
 import { modelkvDevices, placement } from './devices.js';
 import { TfModel } from './model.js';
 
-const DEFAULT_CONFIG: BackendConfig = { intraOpThreads: 0, interOpThreads: 0 };
+const DEFAULT_CONFIG: BackendConfig = { intraOpThreads: 0, interOpThreads: 0, allowUnsafeOps: false };
 
 /** The TF backend: frozen GraphDefs run by libtensorflow's C API through the native addon. */
 export class TfBackend implements Backend {

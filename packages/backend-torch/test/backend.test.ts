@@ -38,8 +38,11 @@ test('a GPU request on a machine without CUDA is refused at SET time with the re
 });
 
 test('init applies thread counts; the inter-op count cannot change once set', async () => {
-  await backend.init?.({ intraOpThreads: 2, interOpThreads: 0 });
-  await backend.init?.({ intraOpThreads: 1, interOpThreads: 1 });
-  await backend.init?.({ intraOpThreads: 1, interOpThreads: 1 });
-  assert.throws(() => backend.init?.({ intraOpThreads: 1, interOpThreads: 2 }), /inter-op thread count is already set to 1/);
+  await backend.init?.({ intraOpThreads: 2, interOpThreads: 0, allowUnsafeOps: false });
+  await backend.init?.({ intraOpThreads: 1, interOpThreads: 1, allowUnsafeOps: false });
+  await backend.init?.({ intraOpThreads: 1, interOpThreads: 1, allowUnsafeOps: false });
+  assert.throws(
+    () => backend.init?.({ intraOpThreads: 1, interOpThreads: 2, allowUnsafeOps: false }),
+    /inter-op thread count is already set to 1/,
+  );
 });

@@ -23,6 +23,21 @@ export interface BackendConfig {
   readonly intraOpThreads: number;
   /** Threads running independent operators at once (0: the backend's default). */
   readonly interOpThreads: number;
+  /**
+   * Whether models and scripts may use operations that reach files, processes or other I/O
+   * (the operator trusts every client that can upload code). False by default: a backend then
+   * refuses such models and scripts at load time, naming the operation.
+   */
+  readonly allowUnsafeOps: boolean;
+}
+
+/** Per-run settings the engine passes to `run`. */
+export interface RunOptions {
+  /**
+   * Milliseconds the run may still take. A backend that can stop a run should stop it by then
+   * and reject with a message saying it timed out; the engine enforces the bound either way.
+   */
+  readonly timeoutMs?: number;
 }
 
 export interface ModelOptions {
@@ -47,7 +62,7 @@ export interface ModelHandle {
    * Runs the model on `inputs` (bound to the model's inputs in order) and returns exactly
    * `outputCount` tensors. A rejection's message is sent to the client after `ERR`.
    */
-  run(inputs: readonly Tensor[], outputCount: number): Promise<Tensor[]>;
+  run(inputs: readonly Tensor[], outputCount: number, options?: RunOptions): Promise<Tensor[]>;
   /** Releases the model's resources; called once, after its last run has settled. */
   release(): void | Promise<void>;
 }
@@ -56,7 +71,7 @@ export interface ModelHandle {
 export interface ScriptHandle {
   /** Names of the functions the script defines, when the backend knows them. */
   readonly functionNames?: readonly string[];
-  run(fn: string, inputs: readonly Tensor[], outputCount: number): Promise<Tensor[]>;
+  run(fn: string, inputs: readonly Tensor[], outputCount: number, options?: RunOptions): Promise<Tensor[]>;
   release(): void | Promise<void>;
 }
 

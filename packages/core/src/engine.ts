@@ -4,6 +4,7 @@ import { BackendRegistry, type LoadedBackend } from './backend-loader.js';
 import { parseDevice } from './device.js';
 import { AIError, oneLine, toAIError, wrongType } from './errors.js';
 import { type Key, Keyspace, Lease, type ScanResult, type StoredValue, TYPE_NAMES, type ValueKind, keyString } from './keyspace.js';
+import { type Logger, silentLogger } from './logger.js';
 import { RunQueues } from './run-queue.js';
 import { RunStats } from './stats.js';
 import { DEFAULT_MAX_TENSOR_BYTES, Tensor } from './tensor.js';
@@ -17,6 +18,10 @@ export interface EngineOptions {
   readonly maxTensorBytes?: number;
   /** Directory relative backend paths are resolved against. Default: process.cwd(). */
   readonly cwd?: string;
+  /** Lets backends load models and scripts that use file, process or I/O operations. Default false. */
+  readonly allowUnsafeOps?: boolean;
+  /** Where the engine reports what happens. Default: nowhere. */
+  readonly logger?: Logger;
 }
 
 export interface ModelSetArgs {
@@ -61,17 +66,20 @@ export class Engine {
   readonly backends: BackendRegistry;
   readonly queues: RunQueues;
   readonly maxTensorBytes: number;
+  readonly logger: Logger;
   private readonly cwd: string | undefined;
 
   constructor(options: EngineOptions = {}) {
     const config: BackendConfig = {
       intraOpThreads: options.intraOpThreads ?? 0,
       interOpThreads: options.interOpThreads ?? 0,
+      allowUnsafeOps: options.allowUnsafeOps ?? false,
     };
     this.backends = new BackendRegistry(config);
     this.queues = new RunQueues(Math.max(1, options.threadsPerQueue ?? 1));
     this.maxTensorBytes = options.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
     this.cwd = options.cwd;
+    this.logger = options.logger ?? silentLogger;
   }
 
   // ---- backends -------------------------------------------------------------------------

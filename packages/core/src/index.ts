@@ -6,6 +6,7 @@ export * from './engine.js';
 export * from './errors.js';
 export * from './glob.js';
 export * from './keyspace.js';
+export * from './logger.js';
 export * from './run-queue.js';
 export * from './stats.js';
 export * from './tensor.js';

@@ -39,7 +39,7 @@ test('a package directory resolves through its exports', () => {
 
 test('loading: once per identifier, with clear errors for what is not a backend', async () => {
   const dir = tempBackendDir();
-  const reg = new BackendRegistry({ intraOpThreads: 0, interOpThreads: 0 });
+  const reg = new BackendRegistry({ intraOpThreads: 0, interOpThreads: 0, allowUnsafeOps: false });
   await reg.load('TORCH', join(dir, 'pkg'));
   await assert.rejects(reg.load('TORCH', join(dir, 'pkg')), /already loaded/);
   await assert.rejects(reg.load('ONNX', join(dir, 'tf.mjs')), /is a backend for TF, not ONNX/);
