@@ -1,6 +1,6 @@
 import ort from 'onnxruntime-node';
 import {
-  AIError,
+  ReplyError,
   BACKEND_INTERFACE_VERSION,
   formatDevice,
   type Backend,
@@ -34,9 +34,9 @@ class OnnxBackend implements Backend {
   }
 
   async loadModel(blob: Buffer, options: ModelOptions): Promise<ModelHandle> {
-    if (!(blob instanceof Uint8Array) || blob.byteLength === 0) throw new AIError('model blob is empty');
+    if (!(blob instanceof Uint8Array) || blob.byteLength === 0) throw new ReplyError('model blob is empty');
     if (!this.devices().includes(formatDevice(options.device))) {
-      throw new AIError(
+      throw new ReplyError(
         `device ${formatDevice(options.device)} is not available to backend ONNX: ${this.unavailableReason ?? 'unknown device'}`,
       );
     }

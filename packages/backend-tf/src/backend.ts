@@ -1,5 +1,5 @@
 import {
-  AIError,
+  ReplyError,
   BACKEND_INTERFACE_VERSION,
   type Backend,
   type BackendConfig,
@@ -41,12 +41,12 @@ export class TfBackend implements Backend {
   }
 
   async loadModel(blob: Buffer, options: ModelOptions): Promise<ModelHandle> {
-    if (options.inputs.length === 0) throw new AIError('TF models need INPUTS: the graph node names to feed the input tensors to');
-    if (options.outputs.length === 0) throw new AIError('TF models need OUTPUTS: the graph node names to fetch the outputs from');
+    if (options.inputs.length === 0) throw new ReplyError('TF models need INPUTS: the graph node names to feed the input tensors to');
+    if (options.outputs.length === 0) throw new ReplyError('TF models need OUTPUTS: the graph node names to fetch the outputs from');
     const { available, config } = this.state();
     const device = formatDevice(options.device);
     if (!available.includes(device)) {
-      throw new AIError(
+      throw new ReplyError(
         `device ${device} is not available to backend TF (${this.unavailableReason ?? `available: ${available.join(', ')}`})`,
       );
     }

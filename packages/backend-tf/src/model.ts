@@ -1,4 +1,4 @@
-import { AIError, type ModelHandle, Tensor } from '@modelkv/core';
+import { ReplyError, type ModelHandle, Tensor } from '@modelkv/core';
 import type { NativeModel } from './addon.js';
 
 /** A loaded GraphDef: inputs bound to INPUTS in order, outputs fetched from OUTPUTS. */
@@ -16,12 +16,12 @@ export class TfModel implements ModelHandle {
 
   async run(inputs: readonly Tensor[], outputCount: number): Promise<Tensor[]> {
     const native = this.native;
-    if (!native) throw new AIError('the TF model was released');
+    if (!native) throw new ReplyError('the TF model was released');
     if (inputs.length !== this.inputNames.length) {
-      throw new AIError(`TF model expects ${this.inputNames.length} inputs (${this.inputNames.join(', ')}), got ${inputs.length}`);
+      throw new ReplyError(`TF model expects ${this.inputNames.length} inputs (${this.inputNames.join(', ')}), got ${inputs.length}`);
     }
     if (outputCount !== this.outputNames.length) {
-      throw new AIError(
+      throw new ReplyError(
         `TF model has ${this.outputNames.length} outputs (${this.outputNames.join(', ')}), got ${outputCount} OUTPUTS keys`,
       );
     }

@@ -2,12 +2,12 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BACKEND_INTERFACE_VERSION, BACKEND_NAMES, type Backend, type BackendConfig, type BackendName } from './backend.js';
-import { AIError, oneLine } from './errors.js';
+import { ReplyError, oneLine } from './errors.js';
 
 export function parseBackendName(word: string): BackendName {
   const upper = word.toUpperCase();
   if (!(BACKEND_NAMES as readonly string[]).includes(upper)) {
-    throw new AIError(`unsupported backend '${word}': expected one of ${BACKEND_NAMES.join(', ')}`);
+    throw new ReplyError(`unsupported backend '${word}': expected one of ${BACKEND_NAMES.join(', ')}`);
   }
   return upper as BackendName;
 }
@@ -18,7 +18,7 @@ export function parseBackendName(word: string): BackendName {
  */
 export function resolveBackendEntry(path: string, cwd = process.cwd()): string {
   const full = isAbsolute(path) ? path : resolve(cwd, path);
-  if (!existsSync(full)) throw new AIError(`backend path '${path}' does not exist`);
+  if (!existsSync(full)) throw new ReplyError(`backend path '${path}' does not exist`);
   if (statSync(full).isFile()) return full;
   const pkgFile = join(full, 'package.json');
   if (existsSync(pkgFile)) {
@@ -26,19 +26,19 @@ export function resolveBackendEntry(path: string, cwd = process.cwd()): string {
     try {
       pkg = JSON.parse(readFileSync(pkgFile, 'utf8'));
     } catch (err) {
-      throw new AIError(`backend package '${path}' has an unreadable package.json: ${oneLine(String(err))}`);
+      throw new ReplyError(`backend package '${path}' has an unreadable package.json: ${oneLine(String(err))}`);
     }
     const entry = packageEntry(pkg);
     if (entry) {
       const file = join(full, entry);
-      if (!existsSync(file)) throw new AIError(`backend package '${path}' names entry '${entry}', which does not exist (is it built?)`);
+      if (!existsSync(file)) throw new ReplyError(`backend package '${path}' names entry '${entry}', which does not exist (is it built?)`);
       return file;
     }
   }
   for (const name of ['index.js', 'index.mjs', 'index.cjs']) {
     if (existsSync(join(full, name))) return join(full, name);
   }
-  throw new AIError(`backend path '${path}' is a directory without a package.json entry or index.js`);
+  throw new ReplyError(`backend path '${path}' is a directory without a package.json entry or index.js`);
 }
 
 function packageEntry(pkg: unknown): string | undefined {
@@ -62,11 +62,11 @@ export async function importBackend(name: BackendName, path: string, cwd?: strin
   try {
     mod = (await import(pathToFileURL(entry).href)) as Record<string, unknown>;
   } catch (err) {
-    throw new AIError(`could not load backend from '${path}': ${oneLine(err instanceof Error ? err.message : String(err))}`);
+    throw new ReplyError(`could not load backend from '${path}': ${oneLine(err instanceof Error ? err.message : String(err))}`);
   }
   const candidate = pickExport(mod);
   const problem = validateBackend(candidate, name);
-  if (problem) throw new AIError(`'${path}' is not a modelkv backend: ${problem}`);
+  if (problem) throw new ReplyError(`'${path}' is not a modelkv backend: ${problem}`);
   return candidate as Backend;
 }
 
@@ -123,15 +123,16 @@ export class BackendRegistry {
 
   private async add(name: BackendName, path: string, importer: () => Promise<Backend>): Promise<LoadedBackend> {
     const existing = this.loaded.get(name);
-    if (existing) throw new AIError(`backend ${name} is already loaded (from '${existing.path}'); backends cannot be replaced or unloaded`);
-    if (this.loading.has(name)) throw new AIError(`backend ${name} is being loaded`);
+    if (existing)
+      throw new ReplyError(`backend ${name} is already loaded (from '${existing.path}'); backends cannot be replaced or unloaded`);
+    if (this.loading.has(name)) throw new ReplyError(`backend ${name} is being loaded`);
     this.loading.add(name);
     try {
       const backend = await importer();
       try {
         await backend.init?.(this.config);
       } catch (err) {
-        throw new AIError(
+        throw new ReplyError(
           `backend ${name} from '${path}' failed to initialise: ${oneLine(err instanceof Error ? err.message : String(err))}`,
         );
       }
@@ -146,13 +147,13 @@ export class BackendRegistry {
   /** Registers an already imported backend (for in-process use of the engine). */
   async register(backend: Backend, path = '<in-process>'): Promise<LoadedBackend> {
     const problem = validateBackend(backend, backend.name);
-    if (problem) throw new AIError(`not a modelkv backend: ${problem}`);
+    if (problem) throw new ReplyError(`not a modelkv backend: ${problem}`);
     return this.add(backend.name, path, () => Promise.resolve(backend));
   }
 
   get(name: BackendName): Backend {
     const entry = this.loaded.get(name);
-    if (!entry) throw new AIError(`backend ${name} is not loaded: load it with AI.CONFIG LOADBACKEND ${name} <path>`);
+    if (!entry) throw new ReplyError(`backend ${name} is not loaded: load it with AI.CONFIG LOADBACKEND ${name} <path>`);
     return entry.backend;
   }
 

@@ -1,4 +1,4 @@
-import { AIError } from './errors.js';
+import { ReplyError } from './errors.js';
 
 /** Element types of a tensor, named as on the wire. */
 export const DTYPES = ['FLOAT', 'DOUBLE', 'INT8', 'INT16', 'INT32', 'INT64', 'UINT8', 'UINT16', 'BOOL', 'STRING'] as const;
@@ -109,7 +109,7 @@ export function isDType(name: string): name is DType {
 /** Parses a dtype word case-insensitively, as the reference did. */
 export function parseDType(word: string): DType {
   const upper = word.toUpperCase();
-  if (!isDType(upper)) throw new AIError(`invalid data type '${word}': expected one of ${DTYPES.join(', ')}`);
+  if (!isDType(upper)) throw new ReplyError(`invalid data type '${word}': expected one of ${DTYPES.join(', ')}`);
   return upper;
 }
 
@@ -128,22 +128,22 @@ export function isIntegerDType(dtype: DType): boolean {
  */
 export function parseValue(dtype: DType, word: string): TensorValue {
   if (dtype === 'STRING') {
-    if (word.includes('\0')) throw new AIError('invalid value for STRING tensor: elements may not contain NUL');
+    if (word.includes('\0')) throw new ReplyError('invalid value for STRING tensor: elements may not contain NUL');
     return word;
   }
   const info = NUMERIC[dtype];
   if (info.integer) {
-    if (!INTEGER_RE.test(word)) throw new AIError(`invalid value '${word}' for ${dtype} tensor: not an integer`);
+    if (!INTEGER_RE.test(word)) throw new ReplyError(`invalid value '${word}' for ${dtype} tensor: not an integer`);
     if (dtype === 'INT64') {
       const v = BigInt(word);
-      if (v < INT64_MIN || v > INT64_MAX) throw new AIError(`value ${word} is out of range for INT64`);
+      if (v < INT64_MIN || v > INT64_MAX) throw new ReplyError(`value ${word} is out of range for INT64`);
       return v;
     }
     const v = Number(word);
-    if (v < info.min || v > info.max) throw new AIError(`value ${word} is out of range for ${dtype}`);
+    if (v < info.min || v > info.max) throw new ReplyError(`value ${word} is out of range for ${dtype}`);
     return v;
   }
-  if (!FLOAT_RE.test(word)) throw new AIError(`invalid value '${word}' for ${dtype} tensor: not a number`);
+  if (!FLOAT_RE.test(word)) throw new ReplyError(`invalid value '${word}' for ${dtype} tensor: not a number`);
   const lower = word.toLowerCase().replace(/^\+/, '');
   let v: number;
   if (lower.endsWith('nan')) v = Number.NaN;
@@ -151,7 +151,7 @@ export function parseValue(dtype: DType, word: string): TensorValue {
   else {
     v = Number(word);
     if (!Number.isFinite(v) || v < info.min || v > info.max) {
-      throw new AIError(`value ${word} is out of range for ${dtype}`);
+      throw new ReplyError(`value ${word} is out of range for ${dtype}`);
     }
   }
   return v;

@@ -1,8 +1,16 @@
 import { performance } from 'node:perf_hooks';
-import { type Backend, type BackendConfig, type BackendName, type Device, formatDevice } from './backend.js';
+import {
+  type Backend,
+  type BackendConfig,
+  type BackendName,
+  type Device,
+  type ModelHandle,
+  type ScriptHandle,
+  formatDevice,
+} from './backend.js';
 import { BackendRegistry, type LoadedBackend } from './backend-loader.js';
 import { parseDevice } from './device.js';
-import { AIError, oneLine, toAIError, wrongType } from './errors.js';
+import { ReplyError, oneLine, toReplyError, wrongType } from './errors.js';
 import { type Key, Keyspace, Lease, type ScanResult, type StoredValue, TYPE_NAMES, type ValueKind, keyString } from './keyspace.js';
 import { type Logger, silentLogger } from './logger.js';
 import { RunQueues } from './run-queue.js';
@@ -59,7 +67,7 @@ export interface RunInfo {
 
 /**
  * The engine: a keyspace of tensors, models and scripts, the loaded backends, and per-device
- * run queues. Usable in-process without any server; every failure is an `AIError`.
+ * run queues. Usable in-process without any server; every failure is a `ReplyError`.
  */
 export class Engine {
   readonly keyspace = new Keyspace();
@@ -129,7 +137,7 @@ export class Engine {
 
   tensorSet(key: Key, tensor: Tensor): void {
     if (tensor.byteLength > this.maxTensorBytes) {
-      throw new AIError(`tensor of ${tensor.byteLength} bytes exceeds the limit of ${this.maxTensorBytes} bytes`);
+      throw new ReplyError(`tensor of ${tensor.byteLength} bytes exceeds the limit of ${this.maxTensorBytes} bytes`);
     }
     const k = keyString(key);
     this.assertKind(k, 'tensor');
@@ -149,21 +157,19 @@ export class Engine {
     const inputs = args.inputs ?? [];
     const outputs = args.outputs ?? [];
     if (args.backend !== 'TF' && (inputs.length > 0 || outputs.length > 0)) {
-      throw new AIError(`INPUTS and OUTPUTS are only for TF models, not ${args.backend}`);
+      throw new ReplyError(`INPUTS and OUTPUTS are only for TF models, not ${args.backend}`);
     }
     const backend = this.backends.get(args.backend);
     this.checkDevice(backend, device);
-    if (args.blob.length === 0) throw new AIError('model blob is empty');
+    if (args.blob.length === 0) throw new ReplyError('model blob is empty');
     let handle;
     try {
       handle = await backend.loadModel(args.blob, { device, inputs, outputs });
     } catch (err) {
-      throw toAIError(err, `could not load ${args.backend} model`);
+      throw toReplyError(err, `could not load ${args.backend} model`);
     }
     if (this.keyspace.get(k) && this.keyspace.get(k)!.kind !== 'model') {
-      await Promise.resolve()
-        .then(() => handle.release())
-        .catch(() => undefined);
+      await this.release(handle, k);
       throw wrongType();
     }
     this.keyspace.set(k, {
@@ -175,7 +181,7 @@ export class Engine {
       blob: args.blob,
       handle,
       stats: new RunStats(),
-      lease: new Lease(() => handle.release()),
+      lease: new Lease(() => this.release(handle, k)),
     });
   }
 
@@ -197,16 +203,16 @@ export class Engine {
    */
   async modelRun(key: Key, inputKeys: readonly Key[], outputKeys: readonly Key[]): Promise<void> {
     const model = this.keyspace.getTyped(keyString(key), 'model', 'model');
-    if (outputKeys.length === 0) throw new AIError('OUTPUTS needs at least one key');
+    if (outputKeys.length === 0) throw new ReplyError('OUTPUTS needs at least one key');
     for (const k of outputKeys) this.assertKind(keyString(k), 'tensor');
     const inputs = inputKeys.map((k) => this.inputTensor(k));
     const expectedIn = model.handle.inputNames?.length ?? (model.inputs.length || undefined);
     if (expectedIn !== undefined && inputs.length !== expectedIn) {
-      throw new AIError(`model expects ${expectedIn} inputs, got ${inputs.length}`);
+      throw new ReplyError(`model expects ${expectedIn} inputs, got ${inputs.length}`);
     }
     const expectedOut = model.handle.outputNames?.length ?? (model.outputs.length || undefined);
     if (expectedOut !== undefined && outputKeys.length !== expectedOut) {
-      throw new AIError(`model has ${expectedOut} outputs, got ${outputKeys.length} OUTPUTS keys`);
+      throw new ReplyError(`model has ${expectedOut} outputs, got ${outputKeys.length} OUTPUTS keys`);
     }
     const samples = inputs[0]?.shape[0] ?? 0;
     const outputs = await this.execute(model.device, model.stats, model.lease, samples, () => model.handle.run(inputs, outputKeys.length));
@@ -220,18 +226,16 @@ export class Engine {
     this.assertKind(k, 'script');
     const dev = parseDevice(device);
     const backend = this.backends.get('TORCH');
-    if (!backend.compileScript) throw new AIError('the loaded TORCH backend does not support scripts');
+    if (!backend.compileScript) throw new ReplyError('the loaded TORCH backend does not support scripts');
     this.checkDevice(backend, dev);
     let handle;
     try {
       handle = await backend.compileScript(source, { device: dev });
     } catch (err) {
-      throw toAIError(err, 'could not compile script');
+      throw toReplyError(err, 'could not compile script');
     }
     if (this.keyspace.get(k) && this.keyspace.get(k)!.kind !== 'script') {
-      await Promise.resolve()
-        .then(() => handle.release())
-        .catch(() => undefined);
+      await this.release(handle, k);
       throw wrongType();
     }
     this.keyspace.set(k, {
@@ -240,7 +244,7 @@ export class Engine {
       source,
       handle,
       stats: new RunStats(),
-      lease: new Lease(() => handle.release()),
+      lease: new Lease(() => this.release(handle, k)),
     });
   }
 
@@ -257,9 +261,9 @@ export class Engine {
 
   async scriptRun(key: Key, fn: string, inputKeys: readonly Key[], outputKeys: readonly Key[]): Promise<void> {
     const script = this.keyspace.getTyped(keyString(key), 'script', 'script');
-    if (outputKeys.length === 0) throw new AIError('OUTPUTS needs at least one key');
+    if (outputKeys.length === 0) throw new ReplyError('OUTPUTS needs at least one key');
     const names = script.handle.functionNames;
-    if (names && !names.includes(fn)) throw new AIError(`function '${fn}' is not defined in the script`);
+    if (names && !names.includes(fn)) throw new ReplyError(`function '${fn}' is not defined in the script`);
     for (const k of outputKeys) this.assertKind(keyString(k), 'tensor');
     const inputs = inputKeys.map((k) => this.inputTensor(k));
     const outputs = await this.execute(script.device, script.stats, script.lease, -1, () =>
@@ -273,7 +277,7 @@ export class Engine {
   info(key: Key): RunInfo {
     const k = keyString(key);
     const v = this.keyspace.get(k);
-    if (!v || v.kind === 'tensor') throw new AIError('cannot find run info for key');
+    if (!v || v.kind === 'tensor') throw new ReplyError('cannot find run info for key');
     const s = v.stats;
     return {
       key: k,
@@ -289,11 +293,22 @@ export class Engine {
 
   resetStat(key: Key): void {
     const v = this.keyspace.get(keyString(key));
-    if (!v || v.kind === 'tensor') throw new AIError('cannot find run info for key');
+    if (!v || v.kind === 'tensor') throw new ReplyError('cannot find run info for key');
     v.stats.reset();
   }
 
   // ---- internals -------------------------------------------------------------------------
+
+  /** Releases a model or script handle; a backend failing to is logged, since no client waits on it. */
+  private async release(handle: ModelHandle | ScriptHandle, key: string): Promise<void> {
+    try {
+      await handle.release();
+    } catch (err) {
+      this.logger.warning(`releasing a backend handle failed: ${oneLine(err instanceof Error ? err.message : String(err))}`, {
+        key,
+      });
+    }
+  }
 
   /** A key holding another kind of value is not overwritten: WRONGTYPE, as the reference did. */
   private assertKind(k: string, kind: ValueKind): void {
@@ -306,13 +321,13 @@ export class Engine {
     const available = backend.devices();
     if (available.includes(name)) return;
     const why = device.kind === 'GPU' && backend.unavailableReason ? ` (${oneLine(backend.unavailableReason)})` : '';
-    throw new AIError(`device ${name} is not available to backend ${backend.name}${why}; available: ${available.join(', ') || 'none'}`);
+    throw new ReplyError(`device ${name} is not available to backend ${backend.name}${why}; available: ${available.join(', ') || 'none'}`);
   }
 
   private inputTensor(key: Key): Tensor {
     const v: StoredValue | undefined = this.keyspace.get(keyString(key));
-    if (!v) throw new AIError(`input key '${String(key)}' is empty or does not exist`);
-    if (v.kind !== 'tensor') throw new AIError(`input key '${String(key)}' does not hold a tensor`, 'WRONGTYPE');
+    if (!v) throw new ReplyError(`input key '${String(key)}' is empty or does not exist`);
+    if (v.kind !== 'tensor') throw new ReplyError(`input key '${String(key)}' does not hold a tensor`, 'WRONGTYPE');
     return v.tensor;
   }
 
@@ -327,7 +342,7 @@ export class Engine {
           failed = false;
           return out;
         } catch (err) {
-          throw toAIError(err);
+          throw toReplyError(err);
         } finally {
           stats.record((performance.now() - t0) * 1000, Math.max(0, samples), failed);
         }
@@ -339,10 +354,10 @@ export class Engine {
 
   private storeOutputs(keys: readonly Key[], outputs: readonly Tensor[]): void {
     if (outputs.length !== keys.length) {
-      throw new AIError(`run produced ${outputs.length} outputs, ${keys.length} OUTPUTS keys were given`);
+      throw new ReplyError(`run produced ${outputs.length} outputs, ${keys.length} OUTPUTS keys were given`);
     }
     for (const t of outputs) {
-      if (t.byteLength > this.maxTensorBytes) throw new AIError(`output tensor of ${t.byteLength} bytes exceeds the limit`);
+      if (t.byteLength > this.maxTensorBytes) throw new ReplyError(`output tensor of ${t.byteLength} bytes exceeds the limit`);
     }
     for (const k of keys) this.assertKind(keyString(k), 'tensor');
     keys.forEach((k, i) => {

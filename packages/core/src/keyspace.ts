@@ -1,5 +1,5 @@
 import type { BackendName, ModelHandle, ScriptHandle } from './backend.js';
-import { AIError, wrongType } from './errors.js';
+import { ReplyError, wrongType } from './errors.js';
 import { globMatch } from './glob.js';
 import { RunStats } from './stats.js';
 import type { Tensor } from './tensor.js';
@@ -65,7 +65,8 @@ export class Lease {
   private runs = 0;
   private dropped = false;
 
-  constructor(private readonly release: () => void | Promise<void>) {}
+  /** `release` reports its own failures (the engine logs them): nothing waits on it. */
+  constructor(private readonly release: () => Promise<void>) {}
 
   acquire(): void {
     this.runs++;
@@ -85,9 +86,7 @@ export class Lease {
   private maybeRelease(): void {
     if (this.dropped && this.runs === 0) {
       this.runs = -1;
-      Promise.resolve()
-        .then(this.release)
-        .catch(() => undefined);
+      void Promise.resolve().then(this.release);
     }
   }
 }
@@ -124,7 +123,7 @@ export class Keyspace {
 
   getTyped<K extends ValueKind>(key: string, kind: K, what = kindLabel(kind)): Extract<StoredValue, { kind: K }> {
     const v = this.entries.get(key)?.value;
-    if (!v) throw new AIError(`${what} key is empty or does not exist`);
+    if (!v) throw new ReplyError(`${what} key is empty or does not exist`);
     if (v.kind !== kind) throw wrongType();
     return v as Extract<StoredValue, { kind: K }>;
   }

@@ -1,5 +1,5 @@
 import { type DType, type TensorValue, dtypeSize, parseValue, readElement, writeElement } from './dtype.js';
-import { AIError } from './errors.js';
+import { ReplyError } from './errors.js';
 
 /** Default cap on one tensor's bytes, the same as Redis's proto-max-bulk-len. */
 export const DEFAULT_MAX_TENSOR_BYTES = 512 * 1024 * 1024;
@@ -37,7 +37,7 @@ export class Tensor {
       if (blob.length > maxBytes) throw tooLarge(blob.length, maxBytes);
       const nuls = countNuls(blob);
       if (nuls !== count || (count > 0 && blob[blob.length - 1] !== 0) || (count === 0 && blob.length !== 0)) {
-        throw new AIError(
+        throw new ReplyError(
           `data length does not match tensor shape and type: STRING blob holds ${nuls} NUL-terminated elements, shape needs ${count}`,
         );
       }
@@ -46,13 +46,13 @@ export class Tensor {
     const expected = count * dtypeSize(dtype);
     if (expected > maxBytes) throw tooLarge(expected, maxBytes);
     if (blob.length !== expected) {
-      throw new AIError(
+      throw new ReplyError(
         `data length does not match tensor shape and type: got ${blob.length} bytes, ${dtype} ${shape.join('x')} needs ${expected}`,
       );
     }
     if (dtype === 'BOOL') {
       for (let i = 0; i < blob.length; i++) {
-        if (blob[i]! > 1) throw new AIError(`invalid BOOL value ${blob[i]} at element ${i}: expected 0 or 1`);
+        if (blob[i]! > 1) throw new ReplyError(`invalid BOOL value ${blob[i]} at element ${i}: expected 0 or 1`);
       }
     }
     return new Tensor(dtype, shape, blob);
@@ -62,7 +62,7 @@ export class Tensor {
   static fromValues(dtype: DType, shape: readonly number[], words: readonly string[], maxBytes = DEFAULT_MAX_TENSOR_BYTES): Tensor {
     const count = checkShape(shape);
     if (words.length !== count) {
-      throw new AIError(`wrong number of values provided: got ${words.length}, shape ${shape.join('x')} needs ${count}`);
+      throw new ReplyError(`wrong number of values provided: got ${words.length}, shape ${shape.join('x')} needs ${count}`);
     }
     const values = words.map((w) => parseValue(dtype, w));
     return Tensor.fromArray(dtype, shape, values, maxBytes);
@@ -72,7 +72,7 @@ export class Tensor {
   static fromArray(dtype: DType, shape: readonly number[], values: readonly TensorValue[], maxBytes = DEFAULT_MAX_TENSOR_BYTES): Tensor {
     const count = checkShape(shape);
     if (values.length !== count) {
-      throw new AIError(`wrong number of values provided: got ${values.length}, shape ${shape.join('x')} needs ${count}`);
+      throw new ReplyError(`wrong number of values provided: got ${values.length}, shape ${shape.join('x')} needs ${count}`);
     }
     if (dtype === 'STRING') {
       const parts = values.map((v) => Buffer.from(`${String(v)}\0`, 'utf8'));
@@ -83,7 +83,7 @@ export class Tensor {
     const data = Buffer.alloc(bytes);
     for (let i = 0; i < count; i++) {
       const v = values[i]!;
-      if (typeof v === 'string') throw new AIError(`invalid value '${v}' for ${dtype} tensor`);
+      if (typeof v === 'string') throw new ReplyError(`invalid value '${v}' for ${dtype} tensor`);
       writeElement(dtype, data, i, v);
     }
     return new Tensor(dtype, shape, data);
@@ -120,9 +120,9 @@ export class Tensor {
 export function checkShape(shape: readonly number[]): number {
   let count = 1;
   for (const d of shape) {
-    if (!Number.isSafeInteger(d) || d < 0) throw new AIError(`invalid or negative value found in tensor shape: ${d}`);
+    if (!Number.isSafeInteger(d) || d < 0) throw new ReplyError(`invalid or negative value found in tensor shape: ${d}`);
     count *= d;
-    if (!Number.isSafeInteger(count)) throw new AIError('tensor shape is too large');
+    if (!Number.isSafeInteger(count)) throw new ReplyError('tensor shape is too large');
   }
   return count;
 }
@@ -130,9 +130,9 @@ export function checkShape(shape: readonly number[]): number {
 /** Parses dimension words ("2", "3") into a shape. */
 export function parseShape(words: readonly string[]): number[] {
   return words.map((w) => {
-    if (!/^\d+$/.test(w)) throw new AIError(`invalid or negative value found in tensor shape: '${w}'`);
+    if (!/^\d+$/.test(w)) throw new ReplyError(`invalid or negative value found in tensor shape: '${w}'`);
     const d = Number(w);
-    if (!Number.isSafeInteger(d)) throw new AIError(`invalid value found in tensor shape: '${w}' is too large`);
+    if (!Number.isSafeInteger(d)) throw new ReplyError(`invalid value found in tensor shape: '${w}' is too large`);
     return d;
   });
 }
@@ -153,6 +153,6 @@ function countNuls(buf: Buffer): number {
   return n;
 }
 
-function tooLarge(bytes: number, max: number): AIError {
-  return new AIError(`tensor of ${bytes} bytes exceeds the limit of ${max} bytes`);
+function tooLarge(bytes: number, max: number): ReplyError {
+  return new ReplyError(`tensor of ${bytes} bytes exceeds the limit of ${max} bytes`);
 }

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DTYPES, dtypeSize, formatDouble, parseDType, parseValue } from '../src/dtype.js';
-import { AIError } from '../src/errors.js';
+import { ReplyError } from '../src/errors.js';
 
 test('dtype words parse case-insensitively and unknown ones are refused', () => {
   assert.equal(parseDType('float'), 'FLOAT');
   assert.equal(parseDType('Uint16'), 'UINT16');
   assert.throws(
     () => parseDType('FLOAT16'),
-    (e: unknown) => e instanceof AIError && e.message.includes('invalid data type'),
+    (e: unknown) => e instanceof ReplyError && e.message.includes('invalid data type'),
   );
   assert.deepEqual(
     DTYPES.map((d) => dtypeSize(d)),

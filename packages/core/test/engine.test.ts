@@ -3,7 +3,8 @@ import { setImmediate as tick } from 'node:timers/promises';
 import { test } from 'node:test';
 import { BACKEND_INTERFACE_VERSION, type Backend, type ModelHandle } from '../src/backend.js';
 import { Engine } from '../src/engine.js';
-import { AIError } from '../src/errors.js';
+import { ReplyError } from '../src/errors.js';
+import { type LogFields, silentLogger } from '../src/logger.js';
 import { Tensor } from '../src/tensor.js';
 
 /** A backend whose "model" blob names an elementwise op on FLOAT tensors. */
@@ -73,7 +74,7 @@ test('model run stores outputs, counts statistics, and resets them', async () =>
 test('run errors: missing input, wrong type, counts; failures after submission are counted', async () => {
   const engine = await engineWithModel();
   await assert.rejects(engine.modelRun('m', ['a', 'zz'], ['c']), /input key 'zz' is empty/);
-  await assert.rejects(engine.modelRun('m', ['a', 'm'], ['c']), (e: unknown) => e instanceof AIError && e.code === 'WRONGTYPE');
+  await assert.rejects(engine.modelRun('m', ['a', 'm'], ['c']), (e: unknown) => e instanceof ReplyError && e.code === 'WRONGTYPE');
   await assert.rejects(engine.modelRun('m', ['a'], ['c']), /expects 2 inputs, got 1/);
   await assert.rejects(engine.modelRun('m', ['a', 'b'], ['c', 'd']), /has 1 outputs/);
   assert.equal(engine.info('m').errors, 0, 'parse-time errors are not run errors');
@@ -162,16 +163,45 @@ test('wrong kinds of value answer WRONGTYPE', async () => {
   const engine = await engineWithModel();
   assert.throws(
     () => engine.tensorGet('m'),
-    (e: unknown) => e instanceof AIError && e.code === 'WRONGTYPE',
+    (e: unknown) => e instanceof ReplyError && e.code === 'WRONGTYPE',
   );
   assert.throws(
     () => engine.modelGet('a'),
-    (e: unknown) => e instanceof AIError && e.code === 'WRONGTYPE',
+    (e: unknown) => e instanceof ReplyError && e.code === 'WRONGTYPE',
   );
   assert.throws(
     () => engine.scriptGet('m'),
-    (e: unknown) => e instanceof AIError && e.code === 'WRONGTYPE',
+    (e: unknown) => e instanceof ReplyError && e.code === 'WRONGTYPE',
   );
   assert.throws(() => engine.info('a'), /cannot find run info/);
   await assert.rejects(engine.scriptSet('s', 'CPU', 'def f(a): return a'), /backend TORCH is not loaded/);
+});
+
+test('a backend failing to release a handle is logged, and the key is gone all the same', async () => {
+  const warnings: string[] = [];
+  const logger = {
+    ...silentLogger,
+    warning: (message: string, fields?: LogFields): void => {
+      warnings.push(`${message} key=${String(fields?.key)}`);
+    },
+  };
+  const engine = new Engine({ logger });
+  const backend = arithmeticBackend();
+  await engine.registerBackend({
+    ...backend,
+    async loadModel(blob, options) {
+      const handle = await backend.loadModel(blob, options);
+      return {
+        ...handle,
+        release() {
+          throw new Error('device lost\nwhile releasing');
+        },
+      };
+    },
+  });
+  await engine.modelSet('m', { backend: 'ONNX', device: 'CPU', blob: Buffer.from('add') });
+  assert.ok(engine.delete('m'));
+  await tick();
+  assert.deepEqual(warnings, ['releasing a backend handle failed: device lost while releasing key=m']);
+  assert.equal(engine.exists('m'), false);
 });

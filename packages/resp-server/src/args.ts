@@ -1,4 +1,4 @@
-import { AIError } from '@modelkv/core';
+import { ReplyError } from '@modelkv/core';
 import { isReadBufferView } from './read-buffer.js';
 
 /**
@@ -31,7 +31,7 @@ export function parseStrictInt(buf: Buffer, start = 0, end = buf.length): number
 /** An integer argument, or Redis's `value is not an integer or out of range`. */
 export function intArg(buf: Buffer): number {
   const v = parseStrictInt(buf);
-  if (v === undefined) throw new AIError('value is not an integer or out of range');
+  if (v === undefined) throw new ReplyError('value is not an integer or out of range');
   return v;
 }
 
@@ -55,8 +55,8 @@ export function upper(buf: Buffer): string {
   return buf.toString('latin1').toUpperCase();
 }
 
-export function syntaxError(): AIError {
-  return new AIError('syntax error');
+export function syntaxError(): ReplyError {
+  return new ReplyError('syntax error');
 }
 
 /**
@@ -84,9 +84,4 @@ export function parseMemory(text: string): number | undefined {
   const units: Record<string, number> = { b: 1, k: 1e3, kb: 1024, m: 1e6, mb: 1024 ** 2, g: 1e9, gb: 1024 ** 3 };
   const v = Number(m[1]) * units[(m[2] ?? 'b').toLowerCase()]!;
   return Number.isSafeInteger(v) ? v : undefined;
-}
-
-/** Redis's arity error, for commands that check a count beyond what the table's arity says. */
-export function wrongArity(name: string): AIError {
-  return new AIError(`wrong number of arguments for '${name}' command`);
 }

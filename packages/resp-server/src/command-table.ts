@@ -1,3 +1,4 @@
+import { ReplyError } from '@modelkv/core';
 import type { CommandContext } from './context.js';
 
 /** Command flags as Redis's COMMAND reports them. */
@@ -148,16 +149,16 @@ export class CommandTable {
     if (spec.subcommands) {
       if (argv.length < 2) {
         // COMMAND alone is a command of its own; CLIENT alone is an arity error.
-        if (spec.handler && arityOk(spec.arity, argv.length)) return spec;
-        return arityError(spec, argv);
+        if (spec.handler && arityOk(spec, argv.length)) return spec;
+        return wrongArity(spec, argv).reply;
       }
       const sub = this.subByName.get(spec)!.get(argv[1]!.toString('latin1').toUpperCase());
       if (!sub) {
         return `ERR unknown subcommand '${truncate(argv[1]!.toString(), 128)}'. Try ${spec.name.toUpperCase()} HELP.`;
       }
-      return arityOk(sub.arity, argv.length) ? sub : arityError(sub, argv);
+      return arityOk(sub, argv.length) ? sub : wrongArity(sub, argv).reply;
     }
-    return arityOk(spec.arity, argv.length) ? spec : arityError(spec, argv);
+    return arityOk(spec, argv.length) ? spec : wrongArity(spec, argv).reply;
   }
 }
 
@@ -169,17 +170,19 @@ function sameBytes(a: Buffer, b: Buffer): boolean {
   return true;
 }
 
-function arityOk(arity: number, argc: number): boolean {
-  return arity >= 0 ? argc === arity : argc >= -arity;
+/** Whether a request of `argc` arguments (the name counted) fits the command's arity. */
+export function arityOk(spec: CommandSpec, argc: number): boolean {
+  return spec.arity >= 0 ? argc === spec.arity : argc >= -spec.arity;
 }
 
 /**
- * Redis names its own commands in lower case in this error; a module's command reports the name
- * as the client typed it (RedisModule_WrongArity), which is what RedisAI's clients see.
+ * Redis's arity error, for the table's check and for the counts a handler checks beyond it.
+ * Redis names its own commands in lower case (`config|set` for a subcommand); a module's command
+ * is named as the client typed it (RedisModule_WrongArity), which is what RedisAI's clients see.
  */
-function arityError(spec: CommandSpec, argv: readonly Buffer[]): string {
+export function wrongArity(spec: CommandSpec, argv: readonly Buffer[]): ReplyError {
   const name = spec.flags.includes('module') ? argv[0]!.toString() : spec.name;
-  return `ERR wrong number of arguments for '${name}' command`;
+  return new ReplyError(`wrong number of arguments for '${name}' command`);
 }
 
 /** Redis's text, arguments quoted up to 128 chars in all. */

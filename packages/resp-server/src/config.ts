@@ -1,4 +1,4 @@
-import { AIError, globMatch } from '@modelkv/core';
+import { ReplyError, globMatch } from '@modelkv/core';
 import { parseMemory } from './args.js';
 import { DEFAULT_MAX_BULK_LENGTH } from './resp-parser.js';
 
@@ -96,7 +96,7 @@ export class ServerConfig {
     for (const [rawName] of pairs) {
       const name = rawName.toLowerCase();
       const p = BY_NAME.get(name);
-      if (!p) throw new AIError(`Unknown option or number of arguments for CONFIG SET - '${rawName}'`);
+      if (!p) throw new ReplyError(`Unknown option or number of arguments for CONFIG SET - '${rawName}'`);
       if (seen.has(name)) throw setFailed(rawName, 'duplicate parameter');
       seen.add(name);
       if (!p.set) throw setFailed(rawName, "can't set immutable config");
@@ -110,6 +110,6 @@ export class ServerConfig {
   }
 }
 
-function setFailed(name: string, why: string): AIError {
-  return new AIError(`CONFIG SET failed (possibly related to argument '${name}') - ${why}`);
+function setFailed(name: string, why: string): ReplyError {
+  return new ReplyError(`CONFIG SET failed (possibly related to argument '${name}') - ${why}`);
 }

@@ -1,8 +1,8 @@
 import type { Socket } from 'node:net';
-import { type Engine, oneLine } from '@modelkv/core';
+import { type Engine, isReplyError, oneLine } from '@modelkv/core';
+import type { CommandSpec } from './command-table.js';
 import type { CommandContext, ClientState, ServerContext } from './context.js';
 import { isReadBufferView } from './read-buffer.js';
-import { isClientError } from './reply-error.js';
 import { ProtocolError, RespParser } from './resp-parser.js';
 import { type Protocol, RespWriter } from './resp-writer.js';
 import { readInto } from './socket-reader.js';
@@ -40,6 +40,7 @@ export class Connection implements CommandContext, ClientState {
   libVer = '';
   lastInteraction = this.createdAt;
   lastCommand = 'NULL';
+  command!: CommandSpec;
   blocked = false;
 
   private readonly parser: RespParser;
@@ -120,7 +121,13 @@ export class Connection implements CommandContext, ClientState {
       try {
         argv = this.parser.next();
       } catch (err) {
-        const why = err instanceof ProtocolError ? err.message : `internal error: ${String(err)}`;
+        let why: string;
+        if (err instanceof ProtocolError) {
+          why = err.message;
+        } else {
+          this.server.reportInternalError(err, `parsing a request from client ${this.id}`);
+          why = `internal error: ${oneLine(String(err))}`;
+        }
         this.server.stats.errorReplies++;
         this.reply.error(`ERR Protocol error: ${why}`);
         this.closing = true;
@@ -142,6 +149,7 @@ export class Connection implements CommandContext, ClientState {
       return;
     }
     this.lastCommand = spec.name;
+    this.command = spec;
     this.server.stats.commandsProcessed++;
     const handler = spec.handler!;
     if (handler instanceof AsyncFunction) argv = ownArgs(argv);
@@ -175,10 +183,11 @@ export class Connection implements CommandContext, ClientState {
 
   private replyError(err: unknown): void {
     this.server.stats.errorReplies++;
-    if (isClientError(err)) {
+    if (isReplyError(err)) {
       this.reply.error(err.reply);
       return;
     }
+    this.server.reportInternalError(err, `running ${this.command.name} for client ${this.id}`);
     const message = err instanceof Error ? err.message : String(err);
     this.reply.error(`ERR internal error: ${oneLine(message)}`);
   }

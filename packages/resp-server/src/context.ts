@@ -1,5 +1,5 @@
 import type { Engine } from '@modelkv/core';
-import type { CommandTable } from './command-table.js';
+import type { CommandSpec, CommandTable } from './command-table.js';
 import type { ServerConfig } from './config.js';
 import type { Protocol, RespWriter } from './resp-writer.js';
 import type { ServerStats } from './stats.js';
@@ -37,6 +37,11 @@ export interface ServerContext {
   clients(): Iterable<ClientState>;
   /** Closes the server and every client; the bin then exits. */
   shutdown(): void;
+  /**
+   * Something failed that is a bug or the machine's trouble, not the client's: it is logged
+   * here (where a client asked, it also gets `ERR internal error: ...`).
+   */
+  reportInternalError(err: unknown, context: string): void;
 }
 
 /** The argument a handler gets: the reply writer, the engine, the server and the client. */
@@ -45,6 +50,8 @@ export interface CommandContext {
   readonly engine: Engine;
   readonly server: ServerContext;
   readonly client: ClientState;
+  /** The command being run (for its arity error: `wrongArity(ctx.command, argv)`). */
+  readonly command: CommandSpec;
   /** Closes the connection once the replies written so far have been sent (QUIT). */
   closeAfterReply(): void;
 }

@@ -1,4 +1,4 @@
-export { type CommandFlag, type CommandHandler, type CommandSpec, CommandTable, command } from './command-table.js';
+export { type CommandFlag, type CommandHandler, type CommandSpec, CommandTable, arityOk, command, wrongArity } from './command-table.js';
 export { COMMANDS } from './commands/index.js';
 export type { ClientState, CommandContext, ServerContext } from './context.js';
 export { ServerConfig, type ServerSettings } from './config.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
-import { type BackendName, Engine } from '@modelkv/core';
+import { type BackendName, Engine, type LogFields, silentLogger } from '@modelkv/core';
 import { CommandTable } from './command-table.js';
 import { COMMANDS } from './commands/index.js';
 import { DEFAULT_BIND, DEFAULT_PORT, ServerConfig, type ServerSettings, defaultSettings } from './config.js';
@@ -88,13 +88,21 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
         interOpThreads: this.settings.interOpThreads,
         maxTensorBytes: this.settings.protoMaxBulkLen,
         cwd: options.cwd,
+        logger: {
+          ...silentLogger,
+          warning: (message, fields) => {
+            this.warn(message, fields);
+          },
+        },
       });
     // Paused: a connection reads into its own memory, starting with the first byte.
     this.tcp = net.createServer({ noDelay: true, keepAlive: true, highWaterMark: SOCKET_BUFFER_BYTES, pauseOnConnect: true }, (socket) => {
       this.accept(socket);
     });
     // A listening error is reported by listen(); later ones (EMFILE) must not bring the server down.
-    this.tcp.on('error', () => undefined);
+    this.tcp.on('error', (err) => {
+      if (this.listening) this.reportInternalError(err, 'accepting connections');
+    });
   }
 
   get port(): number {
@@ -141,6 +149,19 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
 
   shutdown(): void {
     void this.close().then(() => this.emit('shutdown'));
+  }
+
+  reportInternalError(err: unknown, context: string): void {
+    this.warn(`internal error ${context}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  }
+
+  /**
+   * The one place the server's own warnings (and the engine's) are written: stderr, until the
+   * server has a logger of its own to hand them to.
+   */
+  private warn(message: string, fields?: LogFields): void {
+    const context = fields ? Object.entries(fields).map(([k, v]) => ` ${k}=${String(v)}`) : [];
+    process.stderr.write(`modelkv-server: ${message}${context.join('')}\n`);
   }
 
   private accept(socket: net.Socket): void {

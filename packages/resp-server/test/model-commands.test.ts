@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { ReplyError } from '@modelkv/core';
 import { type ModelkvServer, createServer } from '../src/server.js';
 import { ErrorReply, type Reply, RespClient, Status, encodeCommand, text } from './resp-client.js';
 
@@ -16,6 +17,8 @@ import { ErrorReply, type Reply, RespClient, Status, encodeCommand, text } from 
 function backendSource(coreUrl: string): string {
   return `
 import { Tensor, BACKEND_INTERFACE_VERSION } from ${JSON.stringify(coreUrl)};
+// Errors from another copy of core, as a backend bundling its own would throw them.
+import { ReplyError } from ${JSON.stringify(secondCopyOfErrors(coreUrl))};
 let opened = () => {};
 let gate = new Promise((r) => { opened = r; });
 export function openGate() {
@@ -30,12 +33,13 @@ export const backend = {
   async loadModel(blob) {
     let spec;
     try { spec = JSON.parse(blob.toString()); } catch { throw new Error('model is not JSON'); }
-    if (spec.op !== 'add' && spec.op !== 'mul') throw new Error('unsupported op ' + spec.op);
+    if (spec.op !== 'add' && spec.op !== 'mul' && spec.op !== 'busy') throw new Error('unsupported op ' + spec.op);
     return {
       inputNames: ['a', 'b'],
       outputNames: ['c'],
       async run(inputs) {
         if (spec.gated) await gate;
+        if (spec.op === 'busy') throw new ReplyError('the device is busy', 'BUSY');
         const [a, b] = inputs;
         if (a.dtype !== 'FLOAT' || b.dtype !== 'FLOAT') throw new Error('inputs must be FLOAT');
         const x = new Float32Array(a.data.buffer, a.data.byteOffset, a.length);
@@ -48,6 +52,11 @@ export const backend = {
   },
 };
 `;
+}
+
+/** core's errors module under another URL: a module instance, and a ReplyError class, of its own. */
+function secondCopyOfErrors(coreUrl: string): string {
+  return new URL('./errors.js?second-copy', coreUrl).href;
 }
 
 let server: ModelkvServer;
@@ -172,6 +181,11 @@ describe('model commands over a socket', () => {
     assert.match(errorText(await c.call('AI.INFO', 'i')), /^ERR cannot find run info for key/);
     assert.match(errorText(await c.call('AI.SCRIPTSET', 's', 'CPU', 'def f(a): return a')), /backend TORCH is not loaded/);
     assert.equal(((await c.call('AI.INFO', 'add')) as Reply[])[15], 1, 'the failed run counts as an error');
+    ok(await c.call('AI.MODELSET', 'busy', 'ONNX', 'CPU', '{"op":"busy"}'));
+    ok(await c.call('AI.TENSORSET', 'f', 'FLOAT', '1'));
+    const other = (await import(secondCopyOfErrors(import.meta.resolve('@modelkv/core')))) as typeof import('@modelkv/core');
+    assert.notEqual(other.ReplyError, ReplyError, 'the backend throws errors of another class');
+    assert.equal(errorText(await c.call('AI.MODELRUN', 'busy', 'INPUTS', 'f', 'f', 'OUTPUTS', 'o')), 'BUSY the device is busy');
     assert.deepEqual(await c.call('PING'), new Status('PONG'));
   });
 
@@ -229,6 +243,42 @@ describe('model commands over a socket', () => {
     ]);
     assert.deepEqual(await a.call('AI.TENSORGET', 'filler:49', 'BLOB'), [new Status('UINT8'), [1000], Buffer.alloc(1000, 49)]);
     assert.deepEqual(await a.call('AI.TENSORGET', 'filler:299', 'BLOB'), [new Status('UINT8'), [1000], Buffer.alloc(1000, 299 & 0xff)]);
+  });
+  it('answers a backend bug as an internal error, reports it, and keeps serving', async () => {
+    const c = await connect();
+    const buggy = join(dir, 'buggy.mjs');
+    writeFileSync(
+      buggy,
+      `import { BACKEND_INTERFACE_VERSION } from ${JSON.stringify(import.meta.resolve('@modelkv/core'))};
+export const backend = {
+  name: 'TF',
+  interfaceVersion: BACKEND_INTERFACE_VERSION,
+  version: 'buggy-1',
+  devices() { throw new TypeError('devices is broken'); },
+  async loadModel() { throw new Error('never reached'); },
+};
+`,
+    );
+    ok(await c.call('AI.CONFIG', 'LOADBACKEND', 'TF', buggy));
+    const reported: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = (chunk: string | Uint8Array) => {
+      reported.push(String(chunk));
+      return true;
+    };
+    let reply: Reply;
+    try {
+      reply = await c.call('AI.MODELSET', 'g', 'TF', 'CPU', 'INPUTS', 'a', 'OUTPUTS', 'b', 'graph');
+    } finally {
+      process.stderr.write = write;
+    }
+    assert.equal(errorText(reply), 'ERR internal error: devices is broken');
+    assert.equal(reported.length, 1);
+    assert.match(
+      reported[0]!,
+      /^modelkv-server: internal error running ai\.modelset for client \d+: TypeError: devices is broken\n {4}at /,
+    );
+    assert.deepEqual(await c.call('PING'), new Status('PONG'));
   });
 });
 

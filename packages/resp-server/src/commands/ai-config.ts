@@ -1,6 +1,6 @@
-import { AIError, parseBackendName } from '@modelkv/core';
+import { ReplyError, parseBackendName } from '@modelkv/core';
 import { isWord } from '../args.js';
-import { aiCommand } from '../command-table.js';
+import { aiCommand, wrongArity } from '../command-table.js';
 
 /** AI.CONFIG LOADBACKEND <TF|TORCH|ONNX> <path>; a relative path is resolved against the server's cwd. */
 export const aiConfig = aiCommand({
@@ -13,9 +13,9 @@ export const aiConfig = aiCommand({
   summary: 'Loads a backend (LOADBACKEND <TF|TORCH|ONNX> <path>).',
   async handler(ctx, argv) {
     if (!isWord(argv[1], 'LOADBACKEND')) {
-      throw new AIError(`unsupported subcommand '${argv[1]!.toString()}': expected LOADBACKEND`);
+      throw new ReplyError(`unsupported subcommand '${argv[1]!.toString()}': expected LOADBACKEND`);
     }
-    if (argv.length !== 4) throw new AIError("wrong number of arguments for 'AI.CONFIG LOADBACKEND' command");
+    if (argv.length !== 4) throw wrongArity(ctx.command, argv);
     const name = parseBackendName(argv[2]!.toString());
     await ctx.engine.loadBackend(name, argv[3]!.toString());
     ctx.reply.ok();

@@ -1,6 +1,6 @@
-import { AIError } from '@modelkv/core';
+import { ReplyError } from '@modelkv/core';
 import { isWord } from '../args.js';
-import { aiCommand } from '../command-table.js';
+import { aiCommand, wrongArity } from '../command-table.js';
 
 /** AI.INFO key [RESETSTAT]: the flat 16-element run statistics, or OK after a reset. */
 export const aiInfo = aiCommand({
@@ -9,9 +9,9 @@ export const aiInfo = aiCommand({
   flags: ['readonly', 'module'],
   summary: 'Returns run statistics of a model or script, or resets them.',
   handler(ctx, argv) {
-    if (argv.length > 3) throw new AIError("wrong number of arguments for 'AI.INFO' command");
+    if (argv.length > 3) throw wrongArity(ctx.command, argv);
     if (argv.length === 3) {
-      if (!isWord(argv[2], 'RESETSTAT')) throw new AIError(`unknown argument '${argv[2]!.toString()}': expected RESETSTAT`);
+      if (!isWord(argv[2], 'RESETSTAT')) throw new ReplyError(`unknown argument '${argv[2]!.toString()}': expected RESETSTAT`);
       ctx.engine.resetStat(argv[1]!);
       ctx.reply.ok();
       return;

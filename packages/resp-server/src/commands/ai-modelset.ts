@@ -1,4 +1,4 @@
-import { AIError, parseBackendName } from '@modelkv/core';
+import { ReplyError, parseBackendName } from '@modelkv/core';
 import { isWord, ownBuffer } from '../args.js';
 import { aiCommand } from '../command-table.js';
 
@@ -15,7 +15,7 @@ export const aiModelset = aiCommand({
     const backend = parseBackendName(argv[2]!.toString());
     const device = argv[3]!.toString();
     const last = argv.length - 1;
-    if (last === 4 && isWord(argv[4], 'BLOB')) throw new AIError('Insufficient arguments, missing model BLOB');
+    if (last === 4 && isWord(argv[4], 'BLOB')) throw new ReplyError('Insufficient arguments, missing model BLOB');
     const inputs: string[] = [];
     const outputs: string[] = [];
     let i = 4;
@@ -26,7 +26,7 @@ export const aiModelset = aiCommand({
       for (i++; i < last && !isWord(argv[i], 'BLOB'); i++) outputs.push(argv[i]!.toString());
     }
     if (i < last && isWord(argv[i], 'BLOB')) i++;
-    if (i !== last) throw new AIError(`unexpected argument '${argv[i]!.toString()}' before the model blob`);
+    if (i !== last) throw new ReplyError(`unexpected argument '${argv[i]!.toString()}' before the model blob`);
     await ctx.engine.modelSet(argv[1]!, { backend, device, inputs, outputs, blob: ownBuffer(argv[last]!) });
     ctx.reply.ok();
   },

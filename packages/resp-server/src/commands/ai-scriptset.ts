@@ -1,6 +1,5 @@
-import { AIError } from '@modelkv/core';
 import { isWord } from '../args.js';
-import { aiCommand } from '../command-table.js';
+import { aiCommand, wrongArity } from '../command-table.js';
 
 /** AI.SCRIPTSET key device source (also the later `SOURCE source` form). */
 export const aiScriptset = aiCommand({
@@ -12,7 +11,7 @@ export const aiScriptset = aiCommand({
     let source: Buffer;
     if (argv.length === 4) source = argv[3]!;
     else if (argv.length === 5 && isWord(argv[3], 'SOURCE')) source = argv[4]!;
-    else throw new AIError("wrong number of arguments for 'AI.SCRIPTSET' command");
+    else throw wrongArity(ctx.command, argv);
     await ctx.engine.scriptSet(argv[1]!, argv[2]!.toString(), source.toString('utf8'));
     ctx.reply.ok();
   },

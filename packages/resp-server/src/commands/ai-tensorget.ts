@@ -1,4 +1,4 @@
-import { AIError, type DType, type Tensor, readElement } from '@modelkv/core';
+import { ReplyError, type DType, type Tensor, readElement } from '@modelkv/core';
 import { isWord } from '../args.js';
 import { aiCommand } from '../command-table.js';
 import type { RespWriter } from '../resp-writer.js';
@@ -9,7 +9,7 @@ function parseFormat(word: Buffer): Format {
   if (isWord(word, 'BLOB')) return 'BLOB';
   if (isWord(word, 'VALUES')) return 'VALUES';
   if (isWord(word, 'META')) return 'META';
-  throw new AIError(`unknown tensor format '${word.toString()}': expected BLOB, VALUES or META`);
+  throw new ReplyError(`unknown tensor format '${word.toString()}': expected BLOB, VALUES or META`);
 }
 
 /** STRING elements are NUL-terminated in the data: each is sent as its raw bytes. */

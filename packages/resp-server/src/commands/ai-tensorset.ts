@@ -1,4 +1,4 @@
-import { AIError, DTYPES, type DType, Tensor, parseDType, parseShape } from '@modelkv/core';
+import { ReplyError, DTYPES, type DType, Tensor, parseDType, parseShape } from '@modelkv/core';
 import { isWord, ownBuffer } from '../args.js';
 import { aiCommand } from '../command-table.js';
 
@@ -45,7 +45,7 @@ export const aiTensorset = aiCommand({
     if (i === argv.length) {
       tensor = Tensor.zeros(dtype, shape, max);
     } else if (isWord(argv[i], 'BLOB')) {
-      if (argv.length !== i + 2) throw new AIError('BLOB takes exactly one argument: the tensor data');
+      if (argv.length !== i + 2) throw new ReplyError('BLOB takes exactly one argument: the tensor data');
       tensor = Tensor.fromBlob(dtype, shape, ownBuffer(argv[i + 1]!), max);
     } else {
       const words: string[] = new Array<string>(argv.length - i - 1);

@@ -1,7 +1,6 @@
-import { AIError } from '@modelkv/core';
+import { ReplyError } from '@modelkv/core';
 import { syntaxError } from '../args.js';
 import { command } from '../command-table.js';
-import { ReplyError } from '../reply-error.js';
 
 /**
  * There are no users or passwords: like a Redis whose default user has no password, AUTH with
@@ -16,7 +15,7 @@ export const auth = command({
   handler(ctx, argv) {
     if (argv.length > 3) throw syntaxError();
     if (argv.length === 2) {
-      throw new AIError(
+      throw new ReplyError(
         'AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
       );
     }
@@ -30,5 +29,5 @@ export function checkUser(user: Buffer): void {
 }
 
 function wrongPass(): ReplyError {
-  return new ReplyError('WRONGPASS invalid username-password pair or user is disabled.');
+  return new ReplyError('invalid username-password pair or user is disabled.', 'WRONGPASS');
 }

@@ -1,4 +1,4 @@
-import { AIError } from '@modelkv/core';
+import { ReplyError } from '@modelkv/core';
 import { isWord, parseStrictInt, syntaxError } from '../args.js';
 import { type CommandSpec, command } from '../command-table.js';
 import type { ClientState, CommandContext } from '../context.js';
@@ -11,7 +11,7 @@ function printable(buf: Buffer): boolean {
 }
 
 export function checkClientName(buf: Buffer): string {
-  if (!printable(buf)) throw new AIError('Client names cannot contain spaces, newlines or special characters.');
+  if (!printable(buf)) throw new ReplyError('Client names cannot contain spaces, newlines or special characters.');
   return buf.toString('latin1');
 }
 
@@ -60,13 +60,13 @@ function listClients(ctx: CommandContext, argv: Buffer[]): void {
     if (isWord(argv[i], 'TYPE') && i + 1 < argv.length) {
       type = argv[++i]!.toString().toLowerCase();
       if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(type)) {
-        throw new AIError(`Unknown client type '${argv[i]!.toString()}'`);
+        throw new ReplyError(`Unknown client type '${argv[i]!.toString()}'`);
       }
     } else if (isWord(argv[i], 'ID') && i + 1 < argv.length) {
       ids = new Set();
       for (i++; i < argv.length; i++) {
         const id = parseStrictInt(argv[i]!);
-        if (id === undefined || id <= 0) throw new AIError('Invalid client ID');
+        if (id === undefined || id <= 0) throw new ReplyError('Invalid client ID');
         ids.add(id);
       }
     } else {
@@ -128,9 +128,9 @@ const subcommands: CommandSpec[] = [
       const attr = argv[2]!;
       const value = argv[3]!;
       const lib = isWord(attr, 'LIB-NAME') ? 'lib-name' : isWord(attr, 'LIB-VER') ? 'lib-ver' : undefined;
-      if (!lib) throw new AIError(`Unrecognized option '${attr.toString()}'`);
+      if (!lib) throw new ReplyError(`Unrecognized option '${attr.toString()}'`);
       if (!printable(value) && value.length > 0) {
-        throw new AIError(`${lib} cannot contain spaces, newlines or special characters.`);
+        throw new ReplyError(`${lib} cannot contain spaces, newlines or special characters.`);
       }
       if (lib === 'lib-name') ctx.client.libName = value.toString('latin1');
       else ctx.client.libVer = value.toString('latin1');

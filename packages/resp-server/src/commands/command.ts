@@ -1,4 +1,4 @@
-import { AIError, globMatch } from '@modelkv/core';
+import { ReplyError, globMatch } from '@modelkv/core';
 import { isWord, syntaxError } from '../args.js';
 import { type CommandSpec, command as declare } from '../command-table.js';
 import { commandKeys, writeCommandDocs, writeCommandInfo } from '../command-info.js';
@@ -63,12 +63,12 @@ function getKeys(ctx: CommandContext, argv: Buffer[]): void {
   const found = ctx.server.commands.lookup(request);
   if (typeof found === 'string') {
     if (ctx.server.commands.get(request[0]!.toString('latin1'))) {
-      throw new AIError('Invalid number of arguments specified for command');
+      throw new ReplyError('Invalid number of arguments specified for command');
     }
-    throw new AIError('Invalid command specified');
+    throw new ReplyError('Invalid command specified');
   }
   const keys = commandKeys(found, request);
-  if (keys.length === 0) throw new AIError('The command has no key arguments');
+  if (keys.length === 0) throw new ReplyError('The command has no key arguments');
   ctx.reply.array(keys.length);
   for (const k of keys) ctx.reply.bulk(k);
 }

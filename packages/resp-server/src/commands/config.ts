@@ -1,5 +1,5 @@
-import { AIError } from '@modelkv/core';
-import { type CommandSpec, command } from '../command-table.js';
+import { ReplyError } from '@modelkv/core';
+import { type CommandSpec, command, wrongArity } from '../command-table.js';
 import type { CommandContext } from '../context.js';
 import { helpReply } from './help.js';
 
@@ -13,7 +13,7 @@ function get(ctx: CommandContext, argv: Buffer[]): void {
 }
 
 function set(ctx: CommandContext, argv: Buffer[]): void {
-  if (argv.length % 2 !== 0) throw new AIError("wrong number of arguments for 'config|set' command");
+  if (argv.length % 2 !== 0) throw wrongArity(ctx.command, argv);
   const pairs: [string, string][] = [];
   for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i]!.toString(), argv[i + 1]!.toString()]);
   ctx.server.config.set(pairs);
@@ -64,7 +64,7 @@ export const config = command({
       since: '2.8.0',
       summary: 'Persists the effective configuration to file (there is none here).',
       handler() {
-        throw new AIError('The server is running without a config file');
+        throw new ReplyError('The server is running without a config file');
       },
     }),
     sub({

@@ -1,8 +1,7 @@
-import { AIError } from '@modelkv/core';
+import { ReplyError } from '@modelkv/core';
 import { isWord, parseStrictInt } from '../args.js';
 import { command } from '../command-table.js';
 import type { CommandContext } from '../context.js';
-import { ReplyError } from '../reply-error.js';
 import type { Protocol } from '../resp-writer.js';
 import { checkUser } from './auth.js';
 import { checkClientName } from './client.js';
@@ -19,8 +18,8 @@ export const hello = command({
     let protocol: Protocol | undefined;
     if (argv.length >= 2) {
       const ver = parseStrictInt(argv[1]!);
-      if (ver === undefined) throw new AIError('Protocol version is not an integer or out of range');
-      if (ver !== 2 && ver !== 3) throw new ReplyError('NOPROTO unsupported protocol version');
+      if (ver === undefined) throw new ReplyError('Protocol version is not an integer or out of range');
+      if (ver !== 2 && ver !== 3) throw new ReplyError('unsupported protocol version', 'NOPROTO');
       protocol = ver;
     }
     let user: Buffer | undefined;
@@ -34,7 +33,7 @@ export const hello = command({
         name = argv[j + 1];
         j++;
       } else {
-        throw new AIError(`Syntax error in HELLO option '${argv[j]!.toString()}'`);
+        throw new ReplyError(`Syntax error in HELLO option '${argv[j]!.toString()}'`);
       }
     }
     if (user) checkUser(user);

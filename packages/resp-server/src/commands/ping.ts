@@ -1,5 +1,4 @@
-import { wrongArity } from '../args.js';
-import { command } from '../command-table.js';
+import { command, wrongArity } from '../command-table.js';
 
 export const ping = command({
   name: 'ping',
@@ -8,7 +7,7 @@ export const ping = command({
   group: 'connection',
   summary: "Returns the server's liveliness response.",
   handler(ctx, argv) {
-    if (argv.length > 2) throw wrongArity('ping');
+    if (argv.length > 2) throw wrongArity(ctx.command, argv);
     if (argv.length === 2) ctx.reply.bulk(argv[1]!);
     else ctx.reply.simple('PONG');
   },

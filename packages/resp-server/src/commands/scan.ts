@@ -1,4 +1,4 @@
-import { AIError, TYPE_NAMES, type ValueKind } from '@modelkv/core';
+import { ReplyError, TYPE_NAMES, type ValueKind } from '@modelkv/core';
 import { isWord, parseStrictInt, syntaxError } from '../args.js';
 import { command } from '../command-table.js';
 
@@ -17,7 +17,7 @@ export const scan = command({
   handler(ctx, argv) {
     const cursorText = argv[1]!.toString('latin1');
     if (!/^\d{1,20}$/.test(cursorText) || !Number.isSafeInteger(Number(cursorText))) {
-      throw new AIError('invalid cursor');
+      throw new ReplyError('invalid cursor');
     }
     let match: Buffer | undefined;
     let count = 10;
@@ -28,7 +28,7 @@ export const scan = command({
       if (isWord(argv[i], 'MATCH')) match = value;
       else if (isWord(argv[i], 'COUNT')) {
         const n = parseStrictInt(value);
-        if (n === undefined) throw new AIError('value is not an integer or out of range');
+        if (n === undefined) throw new ReplyError('value is not an integer or out of range');
         if (n < 1) throw syntaxError();
         count = n;
       } else if (isWord(argv[i], 'TYPE')) typeName = value.toString().toLowerCase();

@@ -1,4 +1,4 @@
-import { AIError } from '@modelkv/core';
+import { ReplyError } from '@modelkv/core';
 import { intArg } from '../args.js';
 import { command } from '../command-table.js';
 
@@ -11,7 +11,7 @@ export const select = command({
   summary: 'Changes the selected database (only database 0 exists).',
   handler(ctx, argv) {
     const db = intArg(argv[1]!);
-    if (db !== 0) throw new AIError('DB index is out of range');
+    if (db !== 0) throw new ReplyError('DB index is out of range');
     ctx.reply.ok();
   },
 });

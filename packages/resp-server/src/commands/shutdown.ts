@@ -1,4 +1,4 @@
-import { AIError } from '@modelkv/core';
+import { ReplyError } from '@modelkv/core';
 import { isWord, syntaxError } from '../args.js';
 import { command } from '../command-table.js';
 
@@ -21,7 +21,7 @@ export const shutdown = command({
     }
     if (abort) {
       if (argv.length > 2) throw syntaxError();
-      throw new AIError('No shutdown in progress.');
+      throw new ReplyError('No shutdown in progress.');
     }
     ctx.server.shutdown();
   },
