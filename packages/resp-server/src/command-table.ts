@@ -1,5 +1,8 @@
 import { ReplyError } from '@modelkv/core';
+import { type CommandArgument, checkArguments } from './command-args.js';
+import type { KeysFunction } from './command-keys.js';
 import type { CommandContext } from './context.js';
+import { type KeySpec, type KeySpecDeclaration, type LegacyKeyRange, keySpec, legacyKeyRange } from './key-specs.js';
 
 /** Command flags as Redis's COMMAND reports them. */
 export type CommandFlag =
@@ -23,7 +26,7 @@ export type CommandHandler = (ctx: CommandContext, argv: Buffer[]) => void | Pro
 
 /**
  * One command, declared once: everything about it (arity checks, COMMAND INFO, COMMAND DOCS,
- * key positions) derives from this.
+ * the keys of a request) derives from this.
  */
 export interface CommandSpec {
   /** Lower-case name as COMMAND reports it; subcommands are named `parent|sub`. */
@@ -31,12 +34,18 @@ export interface CommandSpec {
   /** Redis convention, counting the command name: N exactly N arguments, -N at least N. */
   readonly arity: number;
   readonly flags: readonly CommandFlag[];
-  /** Position of the first key argument (0: none), the last (-1: the last argument), the step. */
-  readonly firstKey: number;
-  readonly lastKey: number;
-  readonly step: number;
+  /** Where the keys of a request are, as Redis 7 declares them (see key-specs.ts). */
+  readonly keySpecs: readonly KeySpec[];
+  /** Finds the keys where the specs cannot say exactly; the specs still describe them to COMMAND INFO. */
+  readonly keys?: KeysFunction;
+  /** Derived from the key specs: COMMAND INFO's first key, last key and step. */
+  readonly legacyKeys: LegacyKeyRange;
+  /** Derived: clients must ask the server for the keys (COMMAND INFO's `movablekeys`). */
+  readonly movableKeys: boolean;
   /** ACL categories, e.g. `@read`, `@fast`. */
   readonly categories: readonly string[];
+  /** For COMMAND DOCS; each key argument names the key spec that finds it. */
+  readonly arguments?: readonly CommandArgument[];
   readonly summary: string;
   readonly since: string;
   readonly group: CommandGroup;
@@ -46,26 +55,43 @@ export interface CommandSpec {
   readonly handler?: CommandHandler;
 }
 
-/** Fields a declaration may leave out. */
-export type CommandDeclaration = Omit<CommandSpec, 'firstKey' | 'lastKey' | 'step' | 'categories' | 'since'> &
-  Partial<Pick<CommandSpec, 'firstKey' | 'lastKey' | 'step' | 'categories' | 'since'>>;
+/** What a command file declares; the rest is derived or defaulted. */
+export interface CommandDeclaration {
+  readonly name: string;
+  readonly arity: number;
+  readonly flags: readonly CommandFlag[];
+  readonly group: CommandGroup;
+  readonly summary: string;
+  /** Default: no keys. */
+  readonly keySpecs?: readonly KeySpecDeclaration[];
+  readonly keys?: KeysFunction;
+  readonly arguments?: readonly CommandArgument[];
+  /** Default: from the flags and the group. */
+  readonly categories?: readonly string[];
+  /** Default: 1.0.0. */
+  readonly since?: string;
+  readonly subcommands?: readonly CommandSpec[];
+  readonly handler?: CommandHandler;
+}
 
-/** Fills the defaults of a declaration: no keys, since 1.0.0, categories from flags. */
+/** Checks a declaration and fills its defaults: no keys, since 1.0.0, categories from flags. */
 export function command(decl: CommandDeclaration): CommandSpec {
-  const categories = decl.categories ?? defaultCategories(decl.flags, decl.group);
+  const keySpecs = (decl.keySpecs ?? []).map((k) => keySpec(k, decl.name));
+  const { range, movable } = legacyKeyRange(keySpecs, decl.keys !== undefined);
+  if (decl.arguments) checkArguments(decl.name, decl.arguments, keySpecs.length);
   return {
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    since: '1.0.0',
     ...decl,
-    categories,
+    keySpecs,
+    legacyKeys: range,
+    movableKeys: movable,
+    categories: decl.categories ?? defaultCategories(decl.flags, decl.group),
+    since: decl.since ?? '1.0.0',
   };
 }
 
-/** An AI.* command of the RedisAI v0.9 set: module group, and by default one key at argv[1]. */
+/** An AI.* command of the RedisAI v0.9 set: module group, since 0.9.0. */
 export function aiCommand(decl: Omit<CommandDeclaration, 'group'>): CommandSpec {
-  return command({ group: 'module', since: '0.9.0', firstKey: 1, lastKey: 1, step: 1, ...decl });
+  return command({ group: 'module', since: '0.9.0', ...decl });
 }
 
 function defaultCategories(flags: readonly CommandFlag[], group: CommandGroup): string[] {
@@ -137,6 +163,16 @@ export class CommandTable {
     const spec = this.get(parent!);
     if (!spec || sub === undefined) return spec;
     return this.subByName.get(spec)?.get(sub.toUpperCase());
+  }
+
+  /**
+   * The command a request names: a subcommand when the command has them and one is given (a
+   * container alone is itself, as in Redis's lookupCommand). Undefined when unknown.
+   */
+  find(argv: readonly Buffer[]): CommandSpec | undefined {
+    const spec = this.getByBytes(argv[0]!);
+    if (!spec?.subcommands || argv.length < 2) return spec;
+    return this.subByName.get(spec)!.get(argv[1]!.toString('latin1').toUpperCase());
   }
 
   /**

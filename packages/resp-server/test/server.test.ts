@@ -270,6 +270,109 @@ describe('server over a socket', () => {
     assert.deepEqual(await c.call('COMMAND', 'GETKEYS', 'EXISTS', 'a', 'b'), [Buffer.from('a'), Buffer.from('b')]);
   });
 
+  it('answers COMMAND GETKEYS and GETKEYSANDFLAGS from the key specs, with Redis errors', async () => {
+    const c = await connect();
+    const b = (...words: string[]): Buffer[] => words.map((w) => Buffer.from(w));
+    const st = (...words: string[]): Status[] => words.map((w) => new Status(w));
+    assert.deepEqual(
+      await c.call('COMMAND', 'GETKEYS', 'AI.SCRIPTRUN', 's', 'fn', 'INPUTS', 'a', 'b', 'OUTPUTS', 'c'),
+      b('s', 'a', 'b', 'c'),
+    );
+    assert.deepEqual(await c.call('COMMAND', 'GETKEYSANDFLAGS', 'ai.modelrun', 'm', 'inputs', 'a', 'outputs', 'c'), [
+      [Buffer.from('m'), st('RO', 'access')],
+      [Buffer.from('a'), st('RO', 'access')],
+      [Buffer.from('c'), st('OW', 'update')],
+    ]);
+    assert.deepEqual(await c.call('COMMAND', 'GETKEYSANDFLAGS', 'DEL', 'x'), [[Buffer.from('x'), st('RM', 'delete')]]);
+    assert.equal(errorText(await c.call('COMMAND', 'GETKEYS', 'NOPE', 'a')), 'ERR Invalid command specified');
+    assert.equal(errorText(await c.call('COMMAND', 'GETKEYS', 'CONFIG', 'NOPE')), 'ERR Invalid command specified');
+    assert.equal(errorText(await c.call('COMMAND', 'GETKEYS', 'PING', 'a', 'b')), 'ERR The command has no key arguments');
+    assert.equal(errorText(await c.call('COMMAND', 'GETKEYS', 'AI.CONFIG', 'LOADBACKEND')), 'ERR The command has no key arguments');
+    assert.equal(
+      errorText(await c.call('COMMAND', 'GETKEYS', 'AI.TENSORGET', 'k')),
+      'ERR Invalid number of arguments specified for command',
+    );
+    assert.equal(errorText(await c.call('COMMAND', 'GETKEYS', 'TYPE')), 'ERR Invalid number of arguments specified for command');
+    assert.equal(
+      errorText(await c.call('COMMAND', 'GETKEYS', 'AI.MODELRUN', 'm', 'INPUTS', 'a', 'c')),
+      'ERR Invalid arguments specified for command',
+    );
+    assert.equal(errorText(await c.call('COMMAND', 'GETKEYS')), "ERR wrong number of arguments for 'command|getkeys' command");
+  });
+
+  it('prints key specs, the legacy range and movablekeys in COMMAND INFO, key arguments in COMMAND DOCS', async () => {
+    const c = await connect();
+    const bulk = (w: string): Buffer => Buffer.from(w);
+    const [run] = (await c.call('COMMAND', 'INFO', 'ai.modelrun')) as Reply[][];
+    assert.deepEqual(run!.slice(0, 6), [
+      Buffer.from('ai.modelrun'),
+      -4,
+      [new Status('write'), new Status('denyoom'), new Status('module'), new Status('movablekeys')],
+      1,
+      1,
+      1,
+    ]);
+    assert.deepEqual(run![8], [
+      [
+        bulk('flags'),
+        [new Status('RO'), new Status('access')],
+        bulk('begin_search'),
+        [bulk('type'), bulk('index'), bulk('spec'), [bulk('index'), 1]],
+        bulk('find_keys'),
+        [bulk('type'), bulk('range'), bulk('spec'), [bulk('lastkey'), 0, bulk('keystep'), 1, bulk('limit'), 0]],
+      ],
+      [
+        bulk('notes'),
+        bulk('The keys between INPUTS and OUTPUTS.'),
+        bulk('flags'),
+        [new Status('RO'), new Status('access'), new Status('incomplete')],
+        bulk('begin_search'),
+        [bulk('type'), bulk('keyword'), bulk('spec'), [bulk('keyword'), bulk('INPUTS'), bulk('startfrom'), 2]],
+        bulk('find_keys'),
+        [bulk('type'), bulk('unknown'), bulk('spec'), []],
+      ],
+      [
+        bulk('flags'),
+        [new Status('OW'), new Status('update')],
+        bulk('begin_search'),
+        [bulk('type'), bulk('keyword'), bulk('spec'), [bulk('keyword'), bulk('OUTPUTS'), bulk('startfrom'), 3]],
+        bulk('find_keys'),
+        [bulk('type'), bulk('range'), bulk('spec'), [bulk('lastkey'), -1, bulk('keystep'), 1, bulk('limit'), 0]],
+      ],
+    ]);
+    const [del] = (await c.call('COMMAND', 'INFO', 'del')) as Reply[][];
+    assert.deepEqual(del!.slice(3, 6), [1, -1, 1]);
+    const [, runDocs] = (await c.call('COMMAND', 'DOCS', 'ai.scriptrun')) as Reply[];
+    const docs = runDocs as Reply[];
+    assert.deepEqual(docs.filter((_, i) => i % 2 === 0).map(text), ['summary', 'since', 'group', 'module', 'arguments']);
+    const args = docs[9] as Reply[][];
+    assert.deepEqual(
+      args.map((a) => [text(a[1]!), text(a[3]!)]),
+      [
+        ['key', 'key'],
+        ['function', 'string'],
+        ['input', 'key'],
+        ['output', 'key'],
+      ],
+    );
+    assert.deepEqual(args[2], [
+      bulk('name'),
+      bulk('input'),
+      bulk('type'),
+      bulk('key'),
+      bulk('key_spec_index'),
+      1,
+      bulk('token'),
+      bulk('INPUTS'),
+      bulk('flags'),
+      [new Status('multiple')],
+      bulk('display_text'),
+      bulk('input'),
+    ]);
+    const [ping] = (await c.call('COMMAND', 'INFO', 'ping')) as Reply[][];
+    assert.deepEqual([...ping!.slice(3, 6), ping![8]], [0, 0, 0, []]);
+  });
+
   it('reports keys, clients and config', async () => {
     const c = await connect();
     ok(await c.call('FLUSHALL'));

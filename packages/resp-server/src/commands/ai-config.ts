@@ -7,9 +7,6 @@ export const aiConfig = aiCommand({
   name: 'ai.config',
   arity: -2,
   flags: ['write', 'module'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
   summary: 'Loads a backend (LOADBACKEND <TF|TORCH|ONNX> <path>).',
   async handler(ctx, argv) {
     if (!isWord(argv[1], 'LOADBACKEND')) {

@@ -7,6 +7,11 @@ export const aiInfo = aiCommand({
   name: 'ai.info',
   arity: -2,
   flags: ['readonly', 'module'],
+  keySpecs: [{ flags: ['RO', 'access'], beginSearch: { index: 1 }, findKeys: { range: { lastKey: 0 } } }],
+  arguments: [
+    { name: 'key', type: 'key', keySpecIndex: 0 },
+    { name: 'resetstat', type: 'pure-token', token: 'RESETSTAT', optional: true },
+  ],
   summary: 'Returns run statistics of a model or script, or resets them.',
   handler(ctx, argv) {
     if (argv.length > 3) throw wrongArity(ctx.command, argv);

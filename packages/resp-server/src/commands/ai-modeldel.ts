@@ -4,6 +4,8 @@ export const aiModeldel = aiCommand({
   name: 'ai.modeldel',
   arity: 2,
   flags: ['write', 'module'],
+  keySpecs: [{ flags: ['RM', 'delete'], beginSearch: { index: 1 }, findKeys: { range: { lastKey: 0 } } }],
+  arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }],
   summary: 'Deletes a model.',
   handler(ctx, argv) {
     ctx.engine.modelDel(argv[1]!);

@@ -5,6 +5,8 @@ export const aiModelget = aiCommand({
   name: 'ai.modelget',
   arity: 2,
   flags: ['readonly', 'module'],
+  keySpecs: [{ flags: ['RO', 'access'], beginSearch: { index: 1 }, findKeys: { range: { lastKey: 0 } } }],
+  arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }],
   summary: "Returns a model's backend, device and blob.",
   handler(ctx, argv) {
     const m = ctx.engine.modelGet(argv[1]!);

@@ -1,14 +1,14 @@
 import { aiCommand } from '../command-table.js';
-import { parseRunKeys } from './run-keys.js';
+import { parseRunKeys, runArguments, runKeySpecs, runKeys } from './run-keys.js';
 
 /** AI.MODELRUN key INPUTS k... OUTPUTS k...: the client waits, others are served meanwhile. */
 export const aiModelrun = aiCommand({
   name: 'ai.modelrun',
   arity: -4,
   flags: ['write', 'denyoom', 'module'],
-  firstKey: 1,
-  lastKey: -1,
-  step: 1,
+  keySpecs: runKeySpecs(2),
+  keys: runKeys(2),
+  arguments: runArguments([]),
   summary: 'Runs a model on input tensors and stores its outputs.',
   async handler(ctx, argv) {
     const { inputs, outputs } = parseRunKeys(argv, 2);

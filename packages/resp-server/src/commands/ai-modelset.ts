@@ -1,5 +1,6 @@
-import { ReplyError, parseBackendName } from '@modelkv/core';
+import { BACKEND_NAMES, ReplyError, parseBackendName } from '@modelkv/core';
 import { isWord, ownBuffer } from '../args.js';
+import { oneOfTokens } from '../command-args.js';
 import { aiCommand } from '../command-table.js';
 
 /**
@@ -10,6 +11,16 @@ export const aiModelset = aiCommand({
   name: 'ai.modelset',
   arity: -5,
   flags: ['write', 'denyoom', 'module'],
+  keySpecs: [{ flags: ['OW', 'update'], beginSearch: { index: 1 }, findKeys: { range: { lastKey: 0 } } }],
+  arguments: [
+    { name: 'key', type: 'key', keySpecIndex: 0 },
+    oneOfTokens('backend', BACKEND_NAMES),
+    { name: 'device', type: 'string' },
+    { name: 'inputs', type: 'string', token: 'INPUTS', optional: true, multiple: true },
+    { name: 'outputs', type: 'string', token: 'OUTPUTS', optional: true, multiple: true },
+    { name: 'blob-token', type: 'pure-token', token: 'BLOB', optional: true },
+    { name: 'blob', type: 'string' },
+  ],
   summary: 'Stores a model for a backend (TF, TORCH, ONNX) on a device; the blob comes last.',
   async handler(ctx, argv) {
     const backend = parseBackendName(argv[2]!.toString());

@@ -5,6 +5,8 @@ export const aiScriptget = aiCommand({
   name: 'ai.scriptget',
   arity: 2,
   flags: ['readonly', 'module'],
+  keySpecs: [{ flags: ['RO', 'access'], beginSearch: { index: 1 }, findKeys: { range: { lastKey: 0 } } }],
+  arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }],
   summary: "Returns a script's device and source.",
   handler(ctx, argv) {
     const s = ctx.engine.scriptGet(argv[1]!);

@@ -6,6 +6,13 @@ export const aiScriptset = aiCommand({
   name: 'ai.scriptset',
   arity: -4,
   flags: ['write', 'denyoom', 'module'],
+  keySpecs: [{ flags: ['OW', 'update'], beginSearch: { index: 1 }, findKeys: { range: { lastKey: 0 } } }],
+  arguments: [
+    { name: 'key', type: 'key', keySpecIndex: 0 },
+    { name: 'device', type: 'string' },
+    { name: 'source-token', type: 'pure-token', token: 'SOURCE', optional: true },
+    { name: 'source', type: 'string' },
+  ],
   summary: 'Stores a TorchScript script for a device.',
   async handler(ctx, argv) {
     let source: Buffer;

@@ -1,5 +1,6 @@
 import { ReplyError, type DType, type Tensor, readElement } from '@modelkv/core';
 import { isWord } from '../args.js';
+import { oneOfTokens } from '../command-args.js';
 import { aiCommand } from '../command-table.js';
 import type { RespWriter } from '../resp-writer.js';
 
@@ -47,6 +48,8 @@ export const aiTensorget = aiCommand({
   name: 'ai.tensorget',
   arity: 3,
   flags: ['readonly', 'module'],
+  keySpecs: [{ flags: ['RO', 'access'], beginSearch: { index: 1 }, findKeys: { range: { lastKey: 0 } } }],
+  arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }, oneOfTokens('format', ['BLOB', 'VALUES', 'META'])],
   summary: "Returns a tensor's dtype and shape, with its data as a BLOB or as VALUES.",
   handler(ctx, argv) {
     const tensor = ctx.engine.tensorGet(argv[1]!);

@@ -34,6 +34,21 @@ export const aiTensorset = aiCommand({
   name: 'ai.tensorset',
   arity: -4,
   flags: ['write', 'denyoom', 'module'],
+  keySpecs: [{ flags: ['OW', 'update'], beginSearch: { index: 1 }, findKeys: { range: { lastKey: 0 } } }],
+  arguments: [
+    { name: 'key', type: 'key', keySpecIndex: 0 },
+    { name: 'type', type: 'string' },
+    { name: 'shape', type: 'integer', multiple: true },
+    {
+      name: 'data',
+      type: 'oneof',
+      optional: true,
+      arguments: [
+        { name: 'blob', type: 'string', token: 'BLOB' },
+        { name: 'values', type: 'string', token: 'VALUES', multiple: true },
+      ],
+    },
+  ],
   summary: 'Stores a tensor: dtype, shape, and BLOB data or VALUES (zero-filled without either).',
   handler(ctx, argv) {
     const dtype = dtypeArg(argv[2]!);

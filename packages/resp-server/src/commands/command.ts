@@ -1,7 +1,9 @@
 import { ReplyError, globMatch } from '@modelkv/core';
 import { isWord, syntaxError } from '../args.js';
-import { type CommandSpec, command as declare } from '../command-table.js';
-import { commandKeys, writeCommandDocs, writeCommandInfo } from '../command-info.js';
+import { commandKeys } from '../command-keys.js';
+import { type CommandSpec, arityOk, command as declare } from '../command-table.js';
+import { writeCommandDocs, writeCommandInfo } from '../command-info.js';
+import { KeyFlag, keyFlagNames } from '../key-specs.js';
 import type { CommandContext } from '../context.js';
 import { helpReply } from './help.js';
 
@@ -58,19 +60,36 @@ function list(ctx: CommandContext, argv: Buffer[]): void {
   for (const n of names) ctx.reply.bulkString(n);
 }
 
-function getKeys(ctx: CommandContext, argv: Buffer[]): void {
+/**
+ * COMMAND GETKEYS / GETKEYSANDFLAGS <command> [args...], with Redis's checks in Redis's order:
+ * an unknown command, one without keys, a wrong argument count, then arguments naming no keys.
+ */
+function getKeys(ctx: CommandContext, argv: Buffer[], withFlags: boolean): void {
   const request = argv.slice(2);
-  const found = ctx.server.commands.lookup(request);
-  if (typeof found === 'string') {
-    if (ctx.server.commands.get(request[0]!.toString('latin1'))) {
-      throw new ReplyError('Invalid number of arguments specified for command');
+  const spec = ctx.server.commands.find(request);
+  if (!spec) throw new ReplyError('Invalid command specified');
+  if (!hasKeys(spec)) throw new ReplyError('The command has no key arguments');
+  if (!arityOk(spec, request.length)) throw new ReplyError('Invalid number of arguments specified for command');
+  const keys = commandKeys(spec, request);
+  if (keys.length === 0 && !spec.flags.includes('no_mandatory_keys')) throw new ReplyError('Invalid arguments specified for command');
+  const r = ctx.reply;
+  r.array(keys.length);
+  for (const k of keys) {
+    if (!withFlags) {
+      r.bulk(k.key);
+      continue;
     }
-    throw new ReplyError('Invalid command specified');
+    r.array(2);
+    r.bulk(k.key);
+    const names = keyFlagNames(k.flags);
+    r.set(names.length);
+    for (const n of names) r.simple(n);
   }
-  const keys = commandKeys(found, request);
-  if (keys.length === 0) throw new ReplyError('The command has no key arguments');
-  ctx.reply.array(keys.length);
-  for (const k of keys) ctx.reply.bulk(k);
+}
+
+/** Whether a command can have keys at all (Redis's doesCommandHaveKeys). */
+function hasKeys(spec: CommandSpec): boolean {
+  return spec.keys !== undefined || spec.keySpecs.some((k) => !(k.bits & KeyFlag.NOT_KEY));
 }
 
 const sub = (decl: Omit<Parameters<typeof declare>[0], 'group'>): CommandSpec => declare({ group: 'server', ...decl });
@@ -124,7 +143,19 @@ export const command = declare({
       flags: ['loading', 'stale'],
       since: '2.8.13',
       summary: 'Extracts the key names from an arbitrary command.',
-      handler: getKeys,
+      handler: (ctx, argv) => {
+        getKeys(ctx, argv, false);
+      },
+    }),
+    sub({
+      name: 'command|getkeysandflags',
+      arity: -3,
+      flags: ['loading', 'stale'],
+      since: '7.0.0',
+      summary: 'Extracts the key names and access flags for an arbitrary command.',
+      handler: (ctx, argv) => {
+        getKeys(ctx, argv, true);
+      },
     }),
     sub({
       name: 'command|help',
@@ -146,6 +177,8 @@ export const command = declare({
           '    Return documentation details about multiple commands.',
           'GETKEYS <full-command>',
           '    Return the keys from a full command.',
+          'GETKEYSANDFLAGS <full-command>',
+          '    Return the keys and the access flags from a full command.',
         ]);
       },
     }),

@@ -1,5 +1,7 @@
 import { command } from '../command-table.js';
+import type { CommandArgument } from '../command-args.js';
 import type { CommandContext } from '../context.js';
+import type { KeySpecDeclaration } from '../key-specs.js';
 
 function deleteKeys(ctx: CommandContext, argv: Buffer[]): void {
   let n = 0;
@@ -7,14 +9,18 @@ function deleteKeys(ctx: CommandContext, argv: Buffer[]): void {
   ctx.reply.integer(n);
 }
 
+const EVERY_ARGUMENT_DELETED: readonly KeySpecDeclaration[] = [
+  { flags: ['RM', 'delete'], beginSearch: { index: 1 }, findKeys: { range: { lastKey: -1 } } },
+];
+const KEYS: readonly CommandArgument[] = [{ name: 'key', type: 'key', keySpecIndex: 0, multiple: true }];
+
 export const del = command({
   name: 'del',
   arity: -2,
   flags: ['write'],
   group: 'generic',
-  firstKey: 1,
-  lastKey: -1,
-  step: 1,
+  keySpecs: EVERY_ARGUMENT_DELETED,
+  arguments: KEYS,
   summary: 'Deletes one or more keys.',
   handler: deleteKeys,
 });
@@ -25,9 +31,8 @@ export const unlink = command({
   arity: -2,
   flags: ['write', 'fast'],
   group: 'generic',
-  firstKey: 1,
-  lastKey: -1,
-  step: 1,
+  keySpecs: EVERY_ARGUMENT_DELETED,
+  arguments: KEYS,
   since: '4.0.0',
   summary: 'Deletes one or more keys, releasing their resources asynchronously.',
   handler: deleteKeys,

@@ -5,9 +5,8 @@ export const exists = command({
   arity: -2,
   flags: ['readonly', 'fast'],
   group: 'generic',
-  firstKey: 1,
-  lastKey: -1,
-  step: 1,
+  keySpecs: [{ flags: ['RO'], beginSearch: { index: 1 }, findKeys: { range: { lastKey: -1 } } }],
+  arguments: [{ name: 'key', type: 'key', keySpecIndex: 0, multiple: true }],
   summary: 'Determines whether one or more keys exist (a key given twice counts twice).',
   handler(ctx, argv) {
     let n = 0;

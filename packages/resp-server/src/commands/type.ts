@@ -5,9 +5,8 @@ export const type = command({
   arity: 2,
   flags: ['readonly', 'fast'],
   group: 'generic',
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
+  keySpecs: [{ flags: ['RO'], beginSearch: { index: 1 }, findKeys: { range: { lastKey: 0 } } }],
+  arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }],
   summary: 'Determines the type of value stored at a key (AI_TENSOR, AI__MODEL, AI_SCRIPT).',
   handler: (ctx, argv) => {
     ctx.reply.simple(ctx.engine.type(argv[1]!));
