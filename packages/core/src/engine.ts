@@ -13,6 +13,7 @@ import { parseDevice } from './device.js';
 import { ReplyError, oneLine, toReplyError, wrongType } from './errors.js';
 import { type Key, Keyspace, Lease, type ScanResult, type StoredValue, TYPE_NAMES, type ValueKind, keyString } from './keyspace.js';
 import { type Logger, silentLogger } from './logger.js';
+import type { EngineObserver, QueueStats, RunRecord, TensorMemory } from './observer.js';
 import { RunQueues } from './run-queue.js';
 import { RunStats } from './stats.js';
 import { DEFAULT_MAX_TENSOR_BYTES, Tensor } from './tensor.js';
@@ -54,6 +55,18 @@ export interface ScriptInfo {
   readonly source: string;
 }
 
+/** A model or script about to run: what its run is recorded under. */
+interface RunTarget {
+  readonly kind: 'model' | 'script';
+  readonly key: string;
+  readonly backend: BackendName;
+  readonly device: string;
+  readonly stats: RunStats;
+  readonly lease: Lease;
+  /** The 0-th dimension of a model's first input; -1 for a script. */
+  readonly samples: number;
+}
+
 export interface RunInfo {
   readonly key: string;
   readonly type: 'MODEL' | 'SCRIPT';
@@ -70,12 +83,15 @@ export interface RunInfo {
  * run queues. Usable in-process without any server; every failure is a `ReplyError`.
  */
 export class Engine {
-  readonly keyspace = new Keyspace();
+  readonly keyspace = new Keyspace((key, value) => {
+    this.notify((o) => o.removed?.(value.kind, key));
+  });
   readonly backends: BackendRegistry;
   readonly queues: RunQueues;
   readonly maxTensorBytes: number;
   readonly logger: Logger;
   private readonly cwd: string | undefined;
+  private readonly observers = new Set<EngineObserver>();
 
   constructor(options: EngineOptions = {}) {
     const config: BackendConfig = {
@@ -202,7 +218,8 @@ export class Engine {
    * stored unless every output is produced.
    */
   async modelRun(key: Key, inputKeys: readonly Key[], outputKeys: readonly Key[]): Promise<void> {
-    const model = this.keyspace.getTyped(keyString(key), 'model', 'model');
+    const k = keyString(key);
+    const model = this.keyspace.getTyped(k, 'model', 'model');
     if (outputKeys.length === 0) throw new ReplyError('OUTPUTS needs at least one key');
     for (const k of outputKeys) this.assertKind(keyString(k), 'tensor');
     const inputs = inputKeys.map((k) => this.inputTensor(k));
@@ -214,8 +231,16 @@ export class Engine {
     if (expectedOut !== undefined && outputKeys.length !== expectedOut) {
       throw new ReplyError(`model has ${expectedOut} outputs, got ${outputKeys.length} OUTPUTS keys`);
     }
-    const samples = inputs[0]?.shape[0] ?? 0;
-    const outputs = await this.execute(model.device, model.stats, model.lease, samples, () => model.handle.run(inputs, outputKeys.length));
+    const target: RunTarget = {
+      kind: 'model',
+      key: k,
+      backend: model.backend,
+      device: model.device,
+      stats: model.stats,
+      lease: model.lease,
+      samples: inputs[0]?.shape[0] ?? 0,
+    };
+    const outputs = await this.execute(target, () => model.handle.run(inputs, outputKeys.length));
     this.storeOutputs(outputKeys, outputs);
   }
 
@@ -260,15 +285,23 @@ export class Engine {
   }
 
   async scriptRun(key: Key, fn: string, inputKeys: readonly Key[], outputKeys: readonly Key[]): Promise<void> {
-    const script = this.keyspace.getTyped(keyString(key), 'script', 'script');
+    const k = keyString(key);
+    const script = this.keyspace.getTyped(k, 'script', 'script');
     if (outputKeys.length === 0) throw new ReplyError('OUTPUTS needs at least one key');
     const names = script.handle.functionNames;
     if (names && !names.includes(fn)) throw new ReplyError(`function '${fn}' is not defined in the script`);
     for (const k of outputKeys) this.assertKind(keyString(k), 'tensor');
     const inputs = inputKeys.map((k) => this.inputTensor(k));
-    const outputs = await this.execute(script.device, script.stats, script.lease, -1, () =>
-      script.handle.run(fn, inputs, outputKeys.length),
-    );
+    const target: RunTarget = {
+      kind: 'script',
+      key: k,
+      backend: 'TORCH',
+      device: script.device,
+      stats: script.stats,
+      lease: script.lease,
+      samples: -1,
+    };
+    const outputs = await this.execute(target, () => script.handle.run(fn, inputs, outputKeys.length));
     this.storeOutputs(outputKeys, outputs);
   }
 
@@ -295,6 +328,27 @@ export class Engine {
     const v = this.keyspace.get(keyString(key));
     if (!v || v.kind === 'tensor') throw new ReplyError('cannot find run info for key');
     v.stats.reset();
+  }
+
+  /**
+   * Tells `observer` of every run that finishes and every model or script that goes, from now
+   * on. Returns the function that stops it.
+   */
+  observe(observer: EngineObserver): () => void {
+    this.observers.add(observer);
+    return () => {
+      this.observers.delete(observer);
+    };
+  }
+
+  /** Each run queue's occupancy, whatever the queues are. */
+  queueStats(): QueueStats[] {
+    return this.queues.list().map((q) => ({ name: q.device, running: q.running, waiting: q.depth }));
+  }
+
+  /** The tensors held and their bytes. */
+  tensorMemory(): TensorMemory {
+    return this.keyspace.tensorMemory;
   }
 
   // ---- internals -------------------------------------------------------------------------
@@ -331,10 +385,10 @@ export class Engine {
     return v.tensor;
   }
 
-  private async execute(device: string, stats: RunStats, lease: Lease, samples: number, job: () => Promise<Tensor[]>): Promise<Tensor[]> {
-    lease.acquire();
+  private async execute(target: RunTarget, job: () => Promise<Tensor[]>): Promise<Tensor[]> {
+    target.lease.acquire();
     try {
-      return await this.queues.for(normaliseDevice(device)).run(async () => {
+      return await this.queues.for(normaliseDevice(target.device)).run(async () => {
         const t0 = performance.now();
         let failed = true;
         try {
@@ -344,11 +398,39 @@ export class Engine {
         } catch (err) {
           throw toReplyError(err);
         } finally {
-          stats.record((performance.now() - t0) * 1000, Math.max(0, samples), failed);
+          this.recordRun(target, failed ? 0 : (performance.now() - t0) * 1000, failed);
         }
       });
     } finally {
-      lease.settle();
+      target.lease.settle();
+    }
+  }
+
+  /** Counts a finished run in its model's or script's statistics and tells the observers. */
+  private recordRun(target: RunTarget, durationUs: number, failed: boolean): void {
+    target.stats.record(durationUs, Math.max(0, target.samples), failed);
+    if (this.observers.size === 0) return;
+    const now = this.keyspace.get(target.key);
+    const run: RunRecord = {
+      kind: target.kind,
+      key: target.key,
+      backend: target.backend,
+      device: target.device,
+      durationUs,
+      batchSize: target.samples,
+      failed,
+      removed: now === undefined || now.kind === 'tensor' || now.stats !== target.stats,
+    };
+    this.notify((o) => o.runFinished?.(run));
+  }
+
+  private notify(call: (observer: EngineObserver) => void): void {
+    for (const o of this.observers) {
+      try {
+        call(o);
+      } catch (err) {
+        this.logger.warning(`an engine observer failed: ${oneLine(err instanceof Error ? err.message : String(err))}`);
+      }
     }
   }
 

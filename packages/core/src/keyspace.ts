@@ -1,6 +1,7 @@
 import type { BackendName, ModelHandle, ScriptHandle } from './backend.js';
 import { ReplyError, wrongType } from './errors.js';
 import { globMatch } from './glob.js';
+import type { TensorMemory } from './observer.js';
 import { RunStats } from './stats.js';
 import type { Tensor } from './tensor.js';
 
@@ -102,11 +103,18 @@ export interface ScanResult {
   readonly keys: string[];
 }
 
+/** Told of each model or script that leaves the keyspace (deleted, overwritten or flushed). */
+export type RemovalListener = (key: string, value: StoredModel | StoredScript) => void;
+
 /** The keyspace: typed values under binary-safe keys. Keys here are latin1 strings. */
 export class Keyspace {
   private readonly entries = new Map<string, Entry>();
   private nextSeq = 1;
   private bytes = 0;
+  private tensors = 0;
+  private tensorBytes = 0;
+
+  constructor(private readonly onRemove?: RemovalListener) {}
 
   get size(): number {
     return this.entries.size;
@@ -115,6 +123,11 @@ export class Keyspace {
   /** Bytes held by tensor data, model blobs and script sources. */
   get memoryUsage(): number {
     return this.bytes;
+  }
+
+  /** The tensors held and their data's bytes. */
+  get tensorMemory(): TensorMemory {
+    return { count: this.tensors, bytes: this.tensorBytes };
   }
 
   get(key: string): StoredValue | undefined {
@@ -130,17 +143,21 @@ export class Keyspace {
 
   set(key: string, value: StoredValue): void {
     const old = this.entries.get(key);
-    if (old) this.forget(old.value);
+    if (old) this.forget(key, old.value);
     // Overwriting keeps the key's place in iteration order, and so its SCAN position.
     this.entries.set(key, { seq: old ? old.seq : this.nextSeq++, value });
     this.bytes += sizeOf(value);
+    if (value.kind === 'tensor') {
+      this.tensors++;
+      this.tensorBytes += value.tensor.memoryUsage;
+    }
   }
 
   delete(key: string): boolean {
     const old = this.entries.get(key);
     if (!old) return false;
     this.entries.delete(key);
-    this.forget(old.value);
+    this.forget(key, old.value);
     return true;
   }
 
@@ -149,7 +166,7 @@ export class Keyspace {
   }
 
   flush(): void {
-    for (const e of this.entries.values()) this.forget(e.value);
+    for (const [key, e] of this.entries) this.forget(key, e.value);
     this.entries.clear();
   }
 
@@ -183,9 +200,15 @@ export class Keyspace {
     return c;
   }
 
-  private forget(value: StoredValue): void {
+  private forget(key: string, value: StoredValue): void {
     this.bytes -= sizeOf(value);
-    if (value.kind !== 'tensor') value.lease.drop();
+    if (value.kind === 'tensor') {
+      this.tensors--;
+      this.tensorBytes -= value.tensor.memoryUsage;
+      return;
+    }
+    value.lease.drop();
+    this.onRemove?.(key, value);
   }
 }
 
