@@ -44,7 +44,12 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   server.on('shutdown', () => process.exit(0));
+  if (address.metrics) process.stdout.write(`Metrics served at http://${hostPort(address.metrics.host, address.metrics.port)}/metrics\n`);
   process.stdout.write(`Ready to accept connections tcp ${address.host}:${address.port}\n`);
+}
+
+function hostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 void main();

@@ -1,5 +1,5 @@
 import { type BackendName, parseBackendName } from '@modelkv/core';
-import { parseMemory } from './args.js';
+import { parseMemory, parseYesNo } from './args.js';
 import type { BackendToLoad, ServerOptions } from './server.js';
 
 export interface CliRequest {
@@ -21,10 +21,18 @@ Options (redis-server style, "--name value"; "--name=value" works too):
   --inter-op-threads N        operators a backend may run at once (0: its default)
   --proto-max-bulk-len BYTES  largest bulk string a client may send, e.g. 536870912 or 512mb
   --maxclients N              most clients connected at once (default 10000)
+  --metrics-port N            serve Prometheus metrics at http://<metrics-bind>:N/metrics
+                              (default 0: off)
+  --metrics-bind ADDR         address the metrics endpoint listens on (default 127.0.0.1)
+  --metrics-max-keys N        models and scripts labelled by key in the metrics; runs of
+                              others count under key="__other__" (default 100)
+  --latency-tracking yes|no   per-command latency histograms for INFO latencystats
+                              (default yes)
   -h, --help                  show this help
   -v, --version               show the version
 
-Once listening it prints: Ready to accept connections tcp <host>:<port>`;
+Once listening it prints: Ready to accept connections tcp <host>:<port>
+(after "Metrics served at http://<host>:<port>/metrics" when the endpoint is on).`;
 
 /** Thrown for a command line that cannot be used; the message says why. */
 export class UsageError extends Error {}
@@ -92,6 +100,25 @@ export function parseCliArgs(args: readonly string[]): CliRequest {
       case '--maxclients':
         options.maxClients = int(flag, 1);
         break;
+      case '--metrics-port': {
+        const port = int(flag, 0);
+        if (port > 65535) throw new UsageError(`--metrics-port must be at most 65535, got ${port}`);
+        options.metricsPort = port;
+        break;
+      }
+      case '--metrics-bind':
+        options.metricsBind = take(flag);
+        break;
+      case '--metrics-max-keys':
+        options.metricsMaxKeys = int(flag, 0);
+        break;
+      case '--latency-tracking': {
+        const v = take(flag);
+        const on = parseYesNo(v);
+        if (on === undefined) throw new UsageError(`--latency-tracking expects yes or no, got '${v}'`);
+        options.latencyTracking = on;
+        break;
+      }
       case '--proto-max-bulk-len': {
         const v = take(flag);
         const n = parseMemory(v);

@@ -1,5 +1,6 @@
 import { ReplyError, globMatch } from '@modelkv/core';
-import { parseMemory } from './args.js';
+import { parseMemory, parseYesNo } from './args.js';
+import { formatPercentile, parsePercentiles } from './command-stats.js';
 import { DEFAULT_MAX_BULK_LENGTH } from './resp-parser.js';
 
 /** Settings the server runs with; CONFIG GET shows them, CONFIG SET changes the mutable ones. */
@@ -11,6 +12,14 @@ export interface ServerSettings {
   intraOpThreads: number;
   interOpThreads: number;
   maxClients: number;
+  /** Port of the Prometheus endpoint; 0: none. */
+  metricsPort: number;
+  metricsBind: string;
+  /** Keys (models and scripts) the endpoint labels by name; runs of others count under `__other__`. */
+  metricsMaxKeys: number;
+  /** Per-command latency histograms for INFO latencystats. */
+  latencyTracking: boolean;
+  latencyTrackingInfoPercentiles: readonly number[];
 }
 
 export const DEFAULT_PORT = 6380;
@@ -25,8 +34,15 @@ export function defaultSettings(): ServerSettings {
     intraOpThreads: 0,
     interOpThreads: 0,
     maxClients: 10000,
+    metricsPort: 0,
+    metricsBind: DEFAULT_BIND,
+    metricsMaxKeys: DEFAULT_METRICS_MAX_KEYS,
+    latencyTracking: true,
+    latencyTrackingInfoPercentiles: [50, 99, 99.9],
   };
 }
+
+export const DEFAULT_METRICS_MAX_KEYS = 100;
 
 interface Param {
   readonly name: string;
@@ -61,6 +77,29 @@ const PARAMS: readonly Param[] = [
     set: (s, v) => {
       if (!/^\d+$/.test(v) || Number(v) < 1) return "argument couldn't be parsed into an integer";
       s.maxClients = Number(v);
+      return undefined;
+    },
+  },
+  { name: 'metrics-port', get: (s) => String(s.metricsPort) },
+  { name: 'metrics-bind', get: (s) => s.metricsBind },
+  { name: 'metrics-max-keys', get: (s) => String(s.metricsMaxKeys) },
+  {
+    name: 'latency-tracking',
+    get: (s) => (s.latencyTracking ? 'yes' : 'no'),
+    set: (s, v) => {
+      const on = parseYesNo(v);
+      if (on === undefined) return "argument must be 'yes' or 'no'";
+      s.latencyTracking = on;
+      return undefined;
+    },
+  },
+  {
+    name: 'latency-tracking-info-percentiles',
+    get: (s) => s.latencyTrackingInfoPercentiles.map(formatPercentile).join(' '),
+    set: (s, v) => {
+      const parsed = parsePercentiles(v);
+      if (typeof parsed === 'string') return parsed;
+      s.latencyTrackingInfoPercentiles = parsed;
       return undefined;
     },
   },

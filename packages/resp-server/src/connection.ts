@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { type Engine, isReplyError, oneLine } from '@modelkv/core';
 import type { CommandSpec } from './command-table.js';
 import type { CommandContext, ClientState, ServerContext } from './context.js';
@@ -6,6 +7,9 @@ import { isReadBufferView } from './read-buffer.js';
 import { ProtocolError, RespParser } from './resp-parser.js';
 import { type Protocol, RespWriter } from './resp-writer.js';
 import { readInto } from './socket-reader.js';
+
+/** The commands' clock (`performance.now()`, milliseconds) as epoch milliseconds. */
+const CLOCK_ORIGIN = performance.timeOrigin;
 
 /** Replies are flushed mid-batch once this much is pending, so a long pipeline feels back-pressure. */
 const FLUSH_BYTES = 1024 * 1024;
@@ -116,6 +120,8 @@ export class Connection implements CommandContext, ClientState {
 
   /** Runs the complete commands received, in order, until one has to wait. */
   private process(): void {
+    // One clock read per command: the time a command is answered is when the next one starts.
+    let now = this.server.commandStats.now();
     while (!this.blocked && !this.closing && !this.waitingForDrain) {
       let argv: Buffer[] | null;
       try {
@@ -134,44 +140,64 @@ export class Connection implements CommandContext, ClientState {
         break;
       }
       if (argv === null) break;
-      this.execute(argv);
-      if (this.reply.pendingBytes >= FLUSH_BYTES) this.flush();
+      now = this.execute(argv, now);
+      if (this.reply.pendingBytes >= FLUSH_BYTES) {
+        this.flush();
+        now = this.server.commandStats.now();
+      }
     }
     this.flush();
   }
 
-  private execute(argv: Buffer[]): void {
-    this.lastInteraction = Date.now();
+  /**
+   * Runs a command that starts at `startedAt` (the commands' clock). Returns when it was
+   * answered, or `startedAt` when it was refused or waits.
+   */
+  private execute(argv: Buffer[], startedAt: number): number {
+    this.lastInteraction = CLOCK_ORIGIN + startedAt;
     const spec = this.server.commands.lookup(argv);
     if (typeof spec === 'string') {
       this.server.stats.errorReplies++;
+      this.server.commandStats.rejected(this.server.commands.find(argv));
       this.reply.error(spec);
-      return;
+      return startedAt;
     }
     this.lastCommand = spec.name;
     this.command = spec;
-    this.server.stats.commandsProcessed++;
     const handler = spec.handler!;
     if (handler instanceof AsyncFunction) argv = ownArgs(argv);
-    let result: void | Promise<void>;
+    let result: void | Promise<void> = undefined;
+    let failed = false;
     try {
       result = handler(this, argv);
     } catch (err) {
       this.replyError(err);
-      return;
+      failed = true;
     }
-    if (result === undefined) return;
+    if (result === undefined) return this.answered(spec, startedAt, failed);
     this.blocked = true;
     this.updateReading();
     result.then(
       () => {
+        this.answered(spec, startedAt, false);
         this.unblock();
       },
       (err: unknown) => {
         this.replyError(err);
+        this.answered(spec, startedAt, true);
         this.unblock();
       },
     );
+    return startedAt;
+  }
+
+  /**
+   * A command has been answered: it counts in INFO stats and commandstats (after it ran, as in
+   * Redis). Returns the time.
+   */
+  private answered(spec: CommandSpec, startedAt: number, failed: boolean): number {
+    this.server.stats.commandsProcessed++;
+    return this.server.commandStats.record(spec, startedAt, failed);
   }
 
   private unblock(): void {

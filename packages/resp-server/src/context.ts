@@ -1,4 +1,5 @@
 import type { Engine } from '@modelkv/core';
+import type { CommandStats } from './command-stats.js';
 import type { CommandSpec, CommandTable } from './command-table.js';
 import type { ServerConfig } from './config.js';
 import type { Protocol, RespWriter } from './resp-writer.js';
@@ -29,6 +30,8 @@ export interface ServerContext {
   readonly commands: CommandTable;
   readonly config: ServerConfig;
   readonly stats: ServerStats;
+  /** Per-command calls, times and latency histograms (INFO commandstats, latencystats). */
+  readonly commandStats: CommandStats;
   readonly version: string;
   readonly runId: string;
   readonly startedAt: number;

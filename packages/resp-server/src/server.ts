@@ -2,11 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { type BackendName, Engine, type LogFields, silentLogger } from '@modelkv/core';
+import { CommandStats } from './command-stats.js';
 import { CommandTable } from './command-table.js';
 import { COMMANDS } from './commands/index.js';
 import { DEFAULT_BIND, DEFAULT_PORT, ServerConfig, type ServerSettings, defaultSettings } from './config.js';
 import { Connection } from './connection.js';
 import type { ClientState, ServerContext } from './context.js';
+import { MetricsExporter } from './metrics/exporter.js';
 import { ServerStats } from './stats.js';
 import { packageVersion } from './version.js';
 
@@ -27,6 +29,14 @@ export interface ServerOptions {
   readonly intraOpThreads?: number;
   readonly interOpThreads?: number;
   readonly maxClients?: number;
+  /** Port of the Prometheus endpoint (`/metrics`); 0: none. Default 0. */
+  readonly metricsPort?: number;
+  /** Address the Prometheus endpoint listens on. Default 127.0.0.1. */
+  readonly metricsBind?: string;
+  /** Models and scripts the endpoint labels by key; runs of others count under `__other__`. Default 100. */
+  readonly metricsMaxKeys?: number;
+  /** Per-command latency histograms (INFO latencystats). Default true. */
+  readonly latencyTracking?: boolean;
   /** Backends loaded by `listen()` before accepting connections, in order. */
   readonly backends?: readonly BackendToLoad[];
   /** Directory relative backend paths are resolved against. Default: process.cwd(). */
@@ -38,6 +48,8 @@ export interface ServerOptions {
 export interface ListenAddress {
   readonly host: string;
   readonly port: number;
+  /** Where the Prometheus endpoint listens, when it is on. */
+  readonly metrics?: { readonly host: string; readonly port: number };
 }
 
 /** Size of the socket buffers: a write returning false (back-pressure) means this much is queued. */
@@ -52,6 +64,7 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
   readonly commands = new CommandTable(COMMANDS);
   readonly config: ServerConfig;
   readonly stats = new ServerStats();
+  readonly commandStats: CommandStats;
   readonly version: string = packageVersion();
   readonly runId = randomBytes(20).toString('hex');
   readonly startedAt = Date.now();
@@ -60,6 +73,7 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
   private readonly backendsToLoad: readonly BackendToLoad[];
   private readonly connections = new Map<number, Connection>();
   private readonly tcp: net.Server;
+  private metrics: MetricsExporter | undefined;
   private nextClientId = 1;
   private listening = false;
   private closing: Promise<void> | undefined;
@@ -76,9 +90,14 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
         intraOpThreads: options.intraOpThreads,
         interOpThreads: options.interOpThreads,
         maxClients: options.maxClients,
+        metricsPort: options.metricsPort,
+        metricsBind: options.metricsBind,
+        metricsMaxKeys: options.metricsMaxKeys,
+        latencyTracking: options.latencyTracking,
       }),
     };
     this.config = new ServerConfig(this.settings);
+    this.commandStats = new CommandStats(this.commands.specs, this.settings);
     this.backendsToLoad = options.backends ?? [];
     this.engine =
       options.engine ??
@@ -125,7 +144,13 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
     const addr = this.tcp.address() as net.AddressInfo;
     this.settings.port = addr.port;
     this.listening = true;
-    return { host: this.settings.bind, port: addr.port };
+    if (this.settings.metricsPort === 0) return { host: this.settings.bind, port: addr.port };
+    this.metrics = await MetricsExporter.start(this, {
+      port: this.settings.metricsPort,
+      bind: this.settings.metricsBind,
+      maxKeys: this.settings.metricsMaxKeys,
+    });
+    return { host: this.settings.bind, port: addr.port, metrics: { host: this.metrics.host, port: this.metrics.port } };
   }
 
   *clients(): Iterable<ClientState> {
@@ -134,16 +159,19 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
 
   /** Stops listening and closes every client. */
   close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
-      for (const c of this.connections.values()) c.destroy();
-      if (!this.listening) {
-        resolve();
-        return;
-      }
-      this.tcp.close(() => {
-        resolve();
-      });
-    });
+    this.closing ??= Promise.all([
+      this.metrics?.close(),
+      new Promise<void>((resolve) => {
+        for (const c of this.connections.values()) c.destroy();
+        if (!this.listening) {
+          resolve();
+          return;
+        }
+        this.tcp.close(() => {
+          resolve();
+        });
+      }),
+    ]).then(() => undefined);
     return this.closing;
   }
 

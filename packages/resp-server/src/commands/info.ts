@@ -1,6 +1,7 @@
 import { arch, platform, release } from 'node:os';
 import { command } from '../command-table.js';
 import type { CommandContext } from '../context.js';
+import { commandstatsLines, latencystatsLines } from './info-command-stats.js';
 
 /** Protocol level this server emulates, for clients that read redis_version. */
 const REDIS_COMPAT_VERSION = '7.0.0';
@@ -100,6 +101,13 @@ const SECTIONS: Record<string, Section> = {
     }
     return lines;
   },
+  commandstats(ctx) {
+    return commandstatsLines(ctx.server.commandStats);
+  },
+  latencystats(ctx) {
+    const s = ctx.server.config.settings;
+    return latencystatsLines(ctx.server.commandStats, s.latencyTracking, s.latencyTrackingInfoPercentiles);
+  },
   keyspace(ctx) {
     const n = ctx.engine.dbsize;
     // Redis lists only databases that hold keys.
@@ -108,6 +116,20 @@ const SECTIONS: Record<string, Section> = {
 };
 
 const DEFAULT = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'backends', 'keyspace'];
+/** `all` and `everything` add the sections Redis leaves out of the default ones. */
+const ALL = [
+  'server',
+  'clients',
+  'memory',
+  'persistence',
+  'stats',
+  'replication',
+  'cpu',
+  'backends',
+  'commandstats',
+  'latencystats',
+  'keyspace',
+];
 
 function title(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
@@ -135,12 +157,13 @@ export const info = command({
     const wanted = new Set<string>();
     for (let i = 1; i < argv.length; i++) {
       const w = argv[i]!.toString().toLowerCase();
-      if (w === 'all' || w === 'everything' || w === 'default') for (const s of DEFAULT) wanted.add(s);
+      if (w === 'all' || w === 'everything') for (const s of ALL) wanted.add(s);
+      else if (w === 'default') for (const s of DEFAULT) wanted.add(s);
       else wanted.add(w);
     }
     if (argv.length === 1) for (const s of DEFAULT) wanted.add(s);
     const blocks: string[] = [];
-    for (const name of DEFAULT) {
+    for (const name of ALL) {
       if (!wanted.has(name)) continue;
       const lines = SECTIONS[name]!(ctx).map(([k, v]) => `${k}:${v}\r\n`);
       blocks.push(`# ${title(name)}\r\n${lines.join('')}`);
