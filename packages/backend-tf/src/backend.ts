@@ -50,8 +50,8 @@ export class TfBackend implements Backend {
         `device ${device} is not available to backend TF (${this.unavailableReason ?? `available: ${available.join(', ')}`})`,
       );
     }
-    const native = await this.addon.load(blob, options.inputs, options.outputs, placement(options.device), config);
-    return new TfModel(native);
+    const ref = await this.addon.load(blob, options.inputs, options.outputs, placement(options.device), config);
+    return new TfModel(this.addon, ref);
   }
 
   private configure(settings: BackendConfig): SessionState {
@@ -61,7 +61,10 @@ export class TfBackend implements Backend {
       gpuAllowGrowth: true,
       allowSoftPlacement: true,
     });
-    this.current = { config, available: Object.freeze(modelkvDevices(this.addon.listDevices(config))) };
+    this.current = {
+      config,
+      available: Object.freeze(modelkvDevices(this.addon.listDevices(config))),
+    };
     return this.current;
   }
 

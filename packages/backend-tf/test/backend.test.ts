@@ -172,7 +172,7 @@ describe('TF backend refusals', () => {
 describe('TF backend in the engine', () => {
   test('MODELSET / MODELRUN through core with INPUTS and OUTPUTS', async () => {
     const engine = new Engine({ intraOpThreads: 1, interOpThreads: 1 });
-    await engine.registerBackend(new TfBackend(loadAddon()));
+    await engine.registerBackend(new TfBackend(await loadAddon()));
     const f = loadFixture('mul');
     await engine.modelSet('m', { backend: 'TF', device: 'CPU', inputs: ['a', 'b'], outputs: ['c'], blob: f.blob });
     assert.ok(engine.modelGet('m').blob.equals(f.blob));

@@ -43,6 +43,7 @@ export const backend: Backend = {
   },
 
   async compileScript(source: string, options: ScriptOptions): Promise<ScriptHandle> {
-    return new TorchScript(await addon.compileScript(source, deviceIndex(options.device)));
+    const { script } = await addon.compileScript(source, deviceIndex(options.device), false);
+    return new TorchScript(script);
   },
 };

@@ -7,6 +7,7 @@ export * from './errors.js';
 export * from './glob.js';
 export * from './keyspace.js';
 export * from './logger.js';
+export * from './native-pool.js';
 export * from './observer.js';
 export * from './run-queue.js';
 export * from './stats.js';

@@ -1,38 +1,15 @@
 #include "torch_model.h"
 
 #include <c10/core/InferenceMode.h>
-#include <caffe2/serialize/read_adapter_interface.h>
 #include <torch/csrc/jit/api/module.h>
 #include <torch/csrc/jit/serialization/import.h>
 
-#include <algorithm>
-#include <cstring>
 #include <utility>
 
+#include "memory_reader.h"
 #include "torch_tensors.h"
 
 namespace modelkv {
-
-namespace {
-
-// Lets libtorch read the archive in place; reads past the end come back short, never overrun.
-class MemoryReader final : public caffe2::serialize::ReadAdapterInterface {
- public:
-  MemoryReader(const void* data, size_t size) : data_(static_cast<const char*>(data)), size_(size) {}
-  size_t size() const override { return size_; }
-  size_t read(uint64_t pos, void* buf, size_t n, const char* /*what*/) const override {
-    if (pos >= size_) return 0;
-    size_t count = std::min<uint64_t>(n, size_ - pos);
-    std::memcpy(buf, data_ + pos, count);
-    return count;
-  }
-
- private:
-  const char* data_;
-  size_t size_;
-};
-
-}  // namespace
 
 struct TorchModel::Impl {
   torch::jit::Module module;

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "native_tensor.h"
+#include "dtypes.h"
 
 namespace modelkv {
 

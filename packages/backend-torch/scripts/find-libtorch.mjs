@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Finds libtorch for the addon build. Order: $LIBTORCH (a prefix with include/ and lib/), Debian's
 // libtorch-dev, then a Python torch installation's CMake prefix.
-// `node find-libtorch.js <what>` prints one gyp list, space-separated:
+// binding.gyp reads what it needs from `node scripts/find-libtorch.mjs <what>`, one gyp list:
 //   cflags     -isystem include dirs and the -D flags libtorch needs
-//   libraries  -L / -rpath / -l flags
+//   libs       -L / -rpath / -l flags
 //   describe   a human-readable line (where it was found)
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -101,7 +101,7 @@ export function cflags(lt) {
   return flags;
 }
 
-export function libraries(lt) {
+export function libs(lt) {
   const system = DEBIAN_LIBDIRS.includes(lt.libDir);
   const flags = system ? [] : [`-L${lt.libDir}`, `-Wl,-rpath,${lt.libDir}`];
   // libtorch_cuda registers CUDA support when loaded; nothing references it directly.
@@ -126,7 +126,7 @@ function main() {
     process.exit(1);
   }
   if (what === 'cflags') process.stdout.write(`${cflags(lt).join(' ')}\n`);
-  else if (what === 'libraries') process.stdout.write(`${libraries(lt).join(' ')}\n`);
+  else if (what === 'libs') process.stdout.write(`${libs(lt).join(' ')}\n`);
   else
     process.stdout.write(
       `libtorch from ${lt.source}: include ${lt.includeDirs.join(', ')}; lib ${lt.libDir}${lt.cuda ? ' (with CUDA)' : ''}\n`,

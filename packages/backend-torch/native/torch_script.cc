@@ -30,6 +30,8 @@ std::shared_ptr<TorchScript> TorchScript::Compile(const std::string& source, Dev
 
 const std::vector<std::string>& TorchScript::FunctionNames() const { return impl_->functionNames; }
 
+std::vector<OpUse> TorchScript::Ops() const { return CollectOps(*impl_->unit); }
+
 std::vector<OutputTensor> TorchScript::Run(const std::string& fn, const std::vector<InputTensor>& inputs, size_t outputCount) {
   return WithTorchErrors([&] {
     torch::jit::Function* function = impl_->unit->find_function(c10::QualifiedName(fn));

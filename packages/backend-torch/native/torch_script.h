@@ -5,7 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "native_tensor.h"
+#include "dtypes.h"
+#include "op_inspection.h"
 
 namespace modelkv {
 
@@ -16,6 +17,8 @@ class TorchScript {
   ~TorchScript();
 
   const std::vector<std::string>& FunctionNames() const;
+  // The operators the script's functions use (see op_inspection.h).
+  std::vector<OpUse> Ops() const;
   // Calls function `fn` with the inputs as its arguments. Thread-safe.
   std::vector<OutputTensor> Run(const std::string& fn, const std::vector<InputTensor>& inputs, size_t outputCount);
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "native_tensor.h"
+#include "dtypes.h"
 
 namespace modelkv {
 

@@ -1,4 +1,4 @@
-#include "native_tensor.h"
+#include "dtypes.h"
 
 namespace modelkv {
 

@@ -1,0 +1,20 @@
+/**
+ * What a backend addon built on `@modelkv/core/native`'s job pool (`modelkv/pool.h`) reports
+ * from its `poolStats()` export.
+ */
+export interface NativePoolStats {
+  /** Pool threads alive, busy or idle. */
+  readonly threads: number;
+  /** Of which waiting for work. */
+  readonly idle: number;
+  /** Threads of the addon running a job now (a run that never returns stays counted). */
+  readonly busy: number;
+  /** Jobs waiting for a thread. */
+  readonly queued: number;
+  /** Jobs finished and waiting for the JS thread to settle them. */
+  readonly waiting: number;
+  /** Jobs settled so far. */
+  readonly settled: number;
+  /** JS callbacks that settled them: fewer than `settled` when completions piled up. */
+  readonly callbacks: number;
+}
