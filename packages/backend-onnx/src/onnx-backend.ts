@@ -9,6 +9,7 @@ import {
   type ModelOptions,
 } from '@modelkv/core';
 import { detectCuda, type CudaSupport } from './cuda.js';
+import { checkOnnxModel } from './model-policy.js';
 import { OnnxModel } from './onnx-model.js';
 import { sessionSettings } from './session-settings.js';
 
@@ -40,6 +41,7 @@ class OnnxBackend implements Backend {
         `device ${formatDevice(options.device)} is not available to backend ONNX: ${this.unavailableReason ?? 'unknown device'}`,
       );
     }
+    if (!this.config.allowUnsafeOps) checkOnnxModel(blob);
     return OnnxModel.load(blob, sessionSettings(options.device, this.config));
   }
 

@@ -9,6 +9,8 @@ export * from './keyspace.js';
 export * from './logger.js';
 export * from './native-pool.js';
 export * from './observer.js';
+export * from './proto-reader.js';
 export * from './run-queue.js';
 export * from './stats.js';
 export * from './tensor.js';
+export * from './unsafe-ops.js';

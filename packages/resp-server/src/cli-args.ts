@@ -19,6 +19,9 @@ Options (redis-server style, "--name value"; "--name=value" works too):
   --threads-per-queue N       runs executing at once per device queue (default 1)
   --intra-op-threads N        threads one operator may use in a backend (0: its default)
   --inter-op-threads N        operators a backend may run at once (0: its default)
+  --allow-unsafe-ops yes|no   let models and scripts use file, process and other I/O operations
+                              (default no: such models and scripts are refused at MODELSET /
+                              SCRIPTSET); only for servers whose clients are all trusted
   --proto-max-bulk-len BYTES  largest bulk string a client may send, e.g. 536870912 or 512mb
   --maxclients N              most clients connected at once (default 10000)
   --metrics-port N            serve Prometheus metrics at http://<metrics-bind>:N/metrics
@@ -97,6 +100,12 @@ export function parseCliArgs(args: readonly string[]): CliRequest {
       case '--inter-op-threads':
         options.interOpThreads = int(flag, 0);
         break;
+      case '--allow-unsafe-ops': {
+        const v = take(flag).toLowerCase();
+        if (v !== 'yes' && v !== 'no') throw new UsageError(`--allow-unsafe-ops expects yes or no, got '${v}'`);
+        options.allowUnsafeOps = v === 'yes';
+        break;
+      }
       case '--maxclients':
         options.maxClients = int(flag, 1);
         break;

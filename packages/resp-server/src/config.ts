@@ -11,6 +11,7 @@ export interface ServerSettings {
   threadsPerQueue: number;
   intraOpThreads: number;
   interOpThreads: number;
+  allowUnsafeOps: boolean;
   maxClients: number;
   /** Port of the Prometheus endpoint; 0: none. */
   metricsPort: number;
@@ -33,6 +34,7 @@ export function defaultSettings(): ServerSettings {
     threadsPerQueue: 1,
     intraOpThreads: 0,
     interOpThreads: 0,
+    allowUnsafeOps: false,
     maxClients: 10000,
     metricsPort: 0,
     metricsBind: DEFAULT_BIND,
@@ -71,6 +73,7 @@ const PARAMS: readonly Param[] = [
   { name: 'threads-per-queue', get: (s) => String(s.threadsPerQueue) },
   { name: 'intra-op-threads', get: (s) => String(s.intraOpThreads) },
   { name: 'inter-op-threads', get: (s) => String(s.interOpThreads) },
+  { name: 'allow-unsafe-ops', get: (s) => (s.allowUnsafeOps ? 'yes' : 'no') },
   {
     name: 'maxclients',
     get: (s) => String(s.maxClients),

@@ -28,6 +28,8 @@ export interface ServerOptions {
   readonly threadsPerQueue?: number;
   readonly intraOpThreads?: number;
   readonly interOpThreads?: number;
+  /** Lets models and scripts use file, process and I/O operations (the backends' safe-op policy is off). Default false. */
+  readonly allowUnsafeOps?: boolean;
   readonly maxClients?: number;
   /** Port of the Prometheus endpoint (`/metrics`); 0: none. Default 0. */
   readonly metricsPort?: number;
@@ -89,6 +91,7 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
         threadsPerQueue: options.threadsPerQueue,
         intraOpThreads: options.intraOpThreads,
         interOpThreads: options.interOpThreads,
+        allowUnsafeOps: options.allowUnsafeOps,
         maxClients: options.maxClients,
         metricsPort: options.metricsPort,
         metricsBind: options.metricsBind,
@@ -105,6 +108,7 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
         threadsPerQueue: this.settings.threadsPerQueue,
         intraOpThreads: this.settings.intraOpThreads,
         interOpThreads: this.settings.interOpThreads,
+        allowUnsafeOps: this.settings.allowUnsafeOps,
         maxTensorBytes: this.settings.protoMaxBulkLen,
         cwd: options.cwd,
         logger: {
