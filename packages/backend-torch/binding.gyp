@@ -5,6 +5,7 @@
     'target_name': 'modelkv_torch',
     'sources': [
       'native/addon.cc',
+      'native/deadline.cc',
       'native/dtypes.cc',
       'native/jobs.cc',
       'native/op_inspection.cc',

@@ -114,10 +114,10 @@ Napi::Value Describe(const Napi::CallbackInfo& info) {
   });
 }
 
-// run(model, inputs: Array<{ dtype, shape, data }>): Promise<Array<{ dtype, shape, data }>>
+// run(model, inputs: Array<{ dtype, shape, data }>, timeoutMs?: number): Promise<Array<{ dtype, shape, data }>>
 Napi::Value Run(const Napi::CallbackInfo& info) {
   return modelkv::Guarded(info.Env(), [&]() -> Napi::Value {
-    return Submit(info.Env(), std::make_unique<RunJob>(info.Env(), modelkv::HandleValue<ModelState>(info[0]), info[1]));
+    return Submit(info.Env(), std::make_unique<RunJob>(info.Env(), modelkv::HandleValue<ModelState>(info[0]), info[1], info[2]));
   });
 }
 

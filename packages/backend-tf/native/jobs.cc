@@ -20,8 +20,11 @@ void LoadJob::Run() { state_ = LoadModel(data_, length_, request_); }
 
 Napi::Value LoadJob::Result(Napi::Env env) { return modelkv::WrapHandle(env, std::move(state_)); }
 
-RunJob::RunJob(Napi::Env env, std::shared_ptr<ModelState> state, Napi::Value inputs)
-    : Job(env), state_(std::move(state)), args_(env, inputs) {
+RunJob::RunJob(Napi::Env env, std::shared_ptr<ModelState> state, Napi::Value inputs, Napi::Value timeoutMs)
+    : Job(env),
+      state_(std::move(state)),
+      args_(env, inputs),
+      timeoutMs_(timeoutMs.IsUndefined() ? 0 : static_cast<int64_t>(modelkv::ReadCount(env, timeoutMs, "timeoutMs", 1e15))) {
   if (args_.size() != state_->inputs.size()) {
     throw Napi::Error::New(env,
                            "the graph takes " + std::to_string(state_->inputs.size()) + " inputs, got " + std::to_string(args_.size()));
@@ -39,7 +42,7 @@ RunJob::RunJob(Napi::Env env, std::shared_ptr<ModelState> state, Napi::Value inp
   }
 }
 
-void RunJob::Run() { outputs_ = RunModel(*state_, views_, &strings_); }
+void RunJob::Run() { outputs_ = RunModel(*state_, views_, timeoutMs_, &strings_); }
 
 Napi::Value RunJob::Result(Napi::Env env) {
   Napi::Array result = Napi::Array::New(env, outputs_.size());

@@ -33,7 +33,7 @@ class LoadJob final : public modelkv::Job {
 // Inputs checked against the graph's INPUTS (count and dtype) before the job is queued.
 class RunJob final : public modelkv::Job {
  public:
-  RunJob(Napi::Env env, std::shared_ptr<ModelState> state, Napi::Value inputs);
+  RunJob(Napi::Env env, std::shared_ptr<ModelState> state, Napi::Value inputs, Napi::Value timeoutMs);
 
  protected:
   void Run() override;
@@ -43,6 +43,7 @@ class RunJob final : public modelkv::Job {
   std::shared_ptr<ModelState> state_;
   modelkv::TensorArgs args_;
   std::vector<TensorView> views_;
+  int64_t timeoutMs_;
   std::vector<Tensor> outputs_;
   std::vector<std::string> strings_;
 };

@@ -37,6 +37,18 @@ Endpoint Resolve(TF_Graph* graph, const std::string& spec, const char* role) {
   return Endpoint{spec, port, dtype};
 }
 
+// A serialized RunOptions holding only timeout_in_ms (field 2, int64).
+std::string RunOptionsWithTimeout(int64_t timeoutMs) {
+  std::string out(1, static_cast<char>(2 << 3));
+  for (uint64_t v = static_cast<uint64_t>(timeoutMs);; v >>= 7) {
+    if (v < 0x80) {
+      out.push_back(static_cast<char>(v));
+      return out;
+    }
+    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+  }
+}
+
 }  // namespace
 
 std::shared_ptr<ModelState> LoadModel(const uint8_t* graph_def, size_t length, const LoadRequest& request) {
@@ -58,7 +70,8 @@ std::shared_ptr<ModelState> LoadModel(const uint8_t* graph_def, size_t length, c
   return state;
 }
 
-std::vector<Tensor> RunModel(const ModelState& m, const std::vector<TensorView>& views, std::vector<std::string>* strings) {
+std::vector<Tensor> RunModel(const ModelState& m, const std::vector<TensorView>& views, int64_t timeoutMs,
+                             std::vector<std::string>* strings) {
   std::vector<InputTensor> inputs;
   inputs.reserve(views.size());
   for (const TensorView& v : views) inputs.emplace_back(v);
@@ -72,11 +85,16 @@ std::vector<Tensor> RunModel(const ModelState& m, const std::vector<TensorView>&
   for (const Endpoint& e : m.outputs) fetches.push_back(e.port);
   std::vector<TF_Tensor*> raw(fetches.size(), nullptr);
 
+  const std::string runOptions = timeoutMs > 0 ? RunOptionsWithTimeout(timeoutMs) : std::string();
+  TF_Buffer options{runOptions.data(), runOptions.size(), nullptr};
   Status status = NewStatus();
-  TF_SessionRun(m.session.get(), nullptr, feeds.data(), values.data(), static_cast<int>(feeds.size()), fetches.data(), raw.data(),
-                static_cast<int>(fetches.size()), nullptr, 0, nullptr, status.get());
+  TF_SessionRun(m.session.get(), runOptions.empty() ? nullptr : &options, feeds.data(), values.data(), static_cast<int>(feeds.size()),
+                fetches.data(), raw.data(), static_cast<int>(fetches.size()), nullptr, 0, nullptr, status.get());
   std::vector<Tensor> outputs;
   for (TF_Tensor* t : raw) outputs.emplace_back(t);
+  if (TF_GetCode(status.get()) == TF_DEADLINE_EXCEEDED && timeoutMs > 0) {
+    throw std::runtime_error("the run timed out after " + std::to_string(timeoutMs) + " ms");
+  }
   if (!Ok(status)) throw std::runtime_error(Message(status));
 
   // STRING outputs become modelkv bytes now, while any input they alias is still alive.

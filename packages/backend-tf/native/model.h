@@ -42,8 +42,11 @@ std::shared_ptr<ModelState> LoadModel(const uint8_t* graph_def, size_t length, c
 
 /**
  * Runs the session: each input copied once into a tensor TensorFlow owns, the outputs fetched.
- * STRING outputs are converted to modelkv's layout into `strings` (same index). Thread-safe.
+ * STRING outputs are converted to modelkv's layout into `strings` (same index). With
+ * `timeoutMs` > 0, TensorFlow cancels the run past that many milliseconds (RunOptions
+ * timeout_in_ms) and this throws `the run timed out after N ms`. Thread-safe.
  */
-std::vector<Tensor> RunModel(const ModelState& model, const std::vector<TensorView>& inputs, std::vector<std::string>* strings);
+std::vector<Tensor> RunModel(const ModelState& model, const std::vector<TensorView>& inputs, int64_t timeoutMs,
+                             std::vector<std::string>* strings);
 
 }  // namespace modelkv_tf

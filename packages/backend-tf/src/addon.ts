@@ -38,8 +38,11 @@ export interface NativeAddon {
   /** Imports a GraphDef and opens a session over it, on a pool thread. */
   load(graphDef: Buffer, inputs: readonly string[], outputs: readonly string[], device: string, config: Buffer): Promise<ModelRef>;
   describe(model: ModelRef): { inputs: NativeEndpoint[]; outputs: NativeEndpoint[] };
-  /** Runs the session on a pool thread; inputs are copied once, numeric outputs are not. */
-  run(model: ModelRef, inputs: readonly NativeTensor[]): Promise<NativeTensor[]>;
+  /**
+   * Runs the session on a pool thread; inputs are copied once, numeric outputs are not. With
+   * `timeoutMs` > 0 TensorFlow cancels the run past it (`the run timed out after N ms`).
+   */
+  run(model: ModelRef, inputs: readonly NativeTensor[], timeoutMs?: number): Promise<NativeTensor[]>;
   /** Drops the handle's hold on the session; runs in flight keep theirs until they finish. */
   release(model: ModelRef): void;
   /** The serialized OpList of every op the library registers (TF_GetAllOpList). */

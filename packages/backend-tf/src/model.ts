@@ -1,4 +1,4 @@
-import { ReplyError, type ModelHandle, Tensor } from '@modelkv/core';
+import { ReplyError, type ModelHandle, type RunOptions, Tensor, addonTimeoutMs } from '@modelkv/core';
 import type { ModelRef, NativeAddon } from './addon.js';
 
 /** A loaded GraphDef: inputs bound to INPUTS in order, outputs fetched from OUTPUTS. */
@@ -17,7 +17,8 @@ export class TfModel implements ModelHandle {
     this.outputNames = Object.freeze(outputs.map((e) => e.name));
   }
 
-  async run(inputs: readonly Tensor[], outputCount: number): Promise<Tensor[]> {
+  /** `options.timeoutMs` bounds the run: TensorFlow cancels it past that (RunOptions timeout_in_ms). */
+  async run(inputs: readonly Tensor[], outputCount: number, options?: RunOptions): Promise<Tensor[]> {
     const ref = this.ref;
     if (!ref) throw new ReplyError('the TF model was released');
     if (inputs.length !== this.inputNames.length) {
@@ -28,10 +29,8 @@ export class TfModel implements ModelHandle {
         `TF model has ${this.outputNames.length} outputs (${this.outputNames.join(', ')}), got ${outputCount} OUTPUTS keys`,
       );
     }
-    const outputs = await this.addon.run(
-      ref,
-      inputs.map((t) => ({ dtype: t.dtype, shape: t.shape, data: t.data })),
-    );
+    const native = inputs.map((t) => ({ dtype: t.dtype, shape: t.shape, data: t.data }));
+    const outputs = await this.addon.run(ref, native, addonTimeoutMs(options));
     return outputs.map((o) => Tensor.fromBlob(o.dtype, o.shape, o.data));
   }
 

@@ -70,10 +70,10 @@ Napi::Value ModelInputNames(const Napi::CallbackInfo& info) {
   });
 }
 
-// runModel(model, inputs: NativeTensor[], outputCount: number): Promise<NativeTensor[]>
+// runModel(model, inputs: NativeTensor[], outputCount: number, timeoutMs?: number): Promise<NativeTensor[]>
 Napi::Value RunModel(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value {
-    return Submit(info.Env(), std::make_unique<RunModelJob>(info.Env(), HandleValue<TorchModel>(info[0]), info[1], info[2]));
+    return Submit(info.Env(), std::make_unique<RunModelJob>(info.Env(), HandleValue<TorchModel>(info[0]), info[1], info[2], info[3]));
   });
 }
 
@@ -93,13 +93,13 @@ Napi::Value ScriptFunctionNames(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value { return Strings(info.Env(), HandleValue<TorchScript>(info[0])->FunctionNames()); });
 }
 
-// runScript(script, fn: string, inputs: NativeTensor[], outputCount: number): Promise<NativeTensor[]>
+// runScript(script, fn: string, inputs: NativeTensor[], outputCount: number, timeoutMs?: number): Promise<NativeTensor[]>
 Napi::Value RunScript(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value {
     Napi::Env env = info.Env();
     if (!info[1].IsString()) throw Napi::TypeError::New(env, "function name must be a string");
     return Submit(env, std::make_unique<RunScriptJob>(env, HandleValue<TorchScript>(info[0]), info[1].As<Napi::String>().Utf8Value(),
-                                                      info[2], info[3]));
+                                                      info[2], info[3], info[4]));
   });
 }
 

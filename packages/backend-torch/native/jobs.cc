@@ -67,9 +67,13 @@ Napi::Value CompileScriptJob::Result(Napi::Env env) {
   return result;
 }
 
-TensorRunJob::TensorRunJob(Napi::Env env, Napi::Value inputs, Napi::Value outputCount) : Job(env), args_(env, inputs) {
+TensorRunJob::TensorRunJob(Napi::Env env, Napi::Value inputs, Napi::Value outputCount, Napi::Value timeoutMs)
+    : Job(env),
+      args_(env, inputs),
+      timeoutMs_(timeoutMs.IsUndefined() ? 0 : static_cast<int64_t>(ReadCount(env, timeoutMs, "timeoutMs", 1e15))) {
   for (size_t i = 0; i < args_.size(); i++) inputs_.push_back(ToInput(env, args_.args()[i], i));
   outputCount_ = ReadCount(env, outputCount, "outputCount", 1000000);
+  deadline_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs_);
 }
 
 Napi::Value TensorRunJob::Result(Napi::Env env) {
@@ -81,8 +85,14 @@ Napi::Value TensorRunJob::Result(Napi::Env env) {
   return result;
 }
 
-void RunModelJob::Run() { outputs_ = model_->Forward(inputs_, outputCount_); }
+void RunModelJob::Run() {
+  DeadlineScope deadline(deadline_, timeoutMs_);
+  outputs_ = model_->Forward(inputs_, outputCount_);
+}
 
-void RunScriptJob::Run() { outputs_ = script_->Run(fn_, inputs_, outputCount_); }
+void RunScriptJob::Run() {
+  DeadlineScope deadline(deadline_, timeoutMs_);
+  outputs_ = script_->Run(fn_, inputs_, outputCount_);
+}
 
 }  // namespace modelkv

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "deadline.h"
 #include "dtypes.h"
 #include "op_inspection.h"
 #include "torch_model.h"
@@ -73,10 +74,12 @@ class CompileScriptJob final : public Job {
 // their pinned Buffers, and the outputs handed back as Buffers over libtorch's memory.
 class TensorRunJob : public Job {
  protected:
-  TensorRunJob(Napi::Env env, Napi::Value inputs, Napi::Value outputCount);
+  TensorRunJob(Napi::Env env, Napi::Value inputs, Napi::Value outputCount, Napi::Value timeoutMs);
   Napi::Value Result(Napi::Env env) override;
 
   TensorArgs args_;
+  int64_t timeoutMs_;  // 0: no deadline
+  Deadline deadline_;
   std::vector<InputTensor> inputs_;
   size_t outputCount_;
   std::vector<OutputTensor> outputs_;
@@ -84,8 +87,8 @@ class TensorRunJob : public Job {
 
 class RunModelJob final : public TensorRunJob {
  public:
-  RunModelJob(Napi::Env env, std::shared_ptr<TorchModel> model, Napi::Value inputs, Napi::Value outputCount)
-      : TensorRunJob(env, inputs, outputCount), model_(std::move(model)) {}
+  RunModelJob(Napi::Env env, std::shared_ptr<TorchModel> model, Napi::Value inputs, Napi::Value outputCount, Napi::Value timeoutMs)
+      : TensorRunJob(env, inputs, outputCount, timeoutMs), model_(std::move(model)) {}
 
  protected:
   void Run() override;
@@ -96,8 +99,9 @@ class RunModelJob final : public TensorRunJob {
 
 class RunScriptJob final : public TensorRunJob {
  public:
-  RunScriptJob(Napi::Env env, std::shared_ptr<TorchScript> script, std::string fn, Napi::Value inputs, Napi::Value outputCount)
-      : TensorRunJob(env, inputs, outputCount), script_(std::move(script)), fn_(std::move(fn)) {}
+  RunScriptJob(Napi::Env env, std::shared_ptr<TorchScript> script, std::string fn, Napi::Value inputs, Napi::Value outputCount,
+               Napi::Value timeoutMs)
+      : TensorRunJob(env, inputs, outputCount, timeoutMs), script_(std::move(script)), fn_(std::move(fn)) {}
 
  protected:
   void Run() override;

@@ -6,6 +6,7 @@
 
 #include <utility>
 
+#include "deadline.h"
 #include "memory_reader.h"
 #include "torch_tensors.h"
 
@@ -25,6 +26,7 @@ std::shared_ptr<TorchModel> TorchModel::Load(const void* data, size_t size, Devi
     c10::Device dev = TorchDevice(device);
     torch::jit::Module module = torch::jit::load(std::make_shared<MemoryReader>(data, size), dev);
     module.eval();
+    InstrumentLoops(*module._ivalue()->compilation_unit());
     auto forward = module.find_method("forward");
     if (!forward) throw std::runtime_error("the TorchScript module has no forward method");
     const auto& args = forward->function().getSchema().arguments();

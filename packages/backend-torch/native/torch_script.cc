@@ -5,6 +5,7 @@
 
 #include <utility>
 
+#include "deadline.h"
 #include "torch_tensors.h"
 
 namespace modelkv {
@@ -21,6 +22,7 @@ TorchScript::~TorchScript() = default;
 std::shared_ptr<TorchScript> TorchScript::Compile(const std::string& source, DeviceIndex device) {
   return WithTorchErrors([&] {
     std::shared_ptr<torch::jit::CompilationUnit> unit = torch::jit::compile(source);
+    InstrumentLoops(*unit);
     std::vector<std::string> names;
     for (const torch::jit::Function* fn : unit->get_functions()) names.push_back(fn->name());
     return std::shared_ptr<TorchScript>(

@@ -44,11 +44,18 @@ export interface TorchAddon {
   /** `device`: -1 for the CPU, n for CUDA device n. */
   loadModel(blob: Buffer, device: number): Promise<ModelRef>;
   modelInputNames(model: ModelRef): string[] | null;
-  runModel(model: ModelRef, inputs: readonly NativeTensor[], outputCount: number): Promise<NativeTensor[]>;
+  /** With `timeoutMs` > 0 the run ends at its next loop iteration past it (`the run timed out after N ms`). */
+  runModel(model: ModelRef, inputs: readonly NativeTensor[], outputCount: number, timeoutMs?: number): Promise<NativeTensor[]>;
   /** With `inspect`, also lists the operators the script uses. */
   compileScript(source: string, device: number, inspect: boolean): Promise<{ script: ScriptRef; ops: OpUse[] | null }>;
   scriptFunctionNames(script: ScriptRef): string[];
-  runScript(script: ScriptRef, fn: string, inputs: readonly NativeTensor[], outputCount: number): Promise<NativeTensor[]>;
+  runScript(
+    script: ScriptRef,
+    fn: string,
+    inputs: readonly NativeTensor[],
+    outputCount: number,
+    timeoutMs?: number,
+  ): Promise<NativeTensor[]>;
   release(handle: NativeHandle): void;
   setThreads(intraOp: number, interOp: number): void;
   /** Pool threads running a job now (a script that never returns keeps one busy for good). */

@@ -211,6 +211,7 @@ export const ALLOWED_NAMESPACES: ReadonlySet<string> = new Set([
   'sparse',
   'prepacked',
   'mkldnn_prepacked',
+  'modelkv', // this addon's own run-deadline check (native/deadline.h), placed in every loop
 ]);
 
 export const REFUSED_NAMESPACES: Readonly<Record<string, string>> = {

@@ -1,3 +1,5 @@
+import type { RunOptions } from './backend.js';
+
 /**
  * What a backend addon built on `@modelkv/core/native`'s job pool (`modelkv/pool.h`) reports
  * from its `poolStats()` export.
@@ -17,4 +19,12 @@ export interface NativePoolStats {
   readonly settled: number;
   /** JS callbacks that settled them: fewer than `settled` when completions piled up. */
   readonly callbacks: number;
+}
+
+/**
+ * `RunOptions.timeoutMs` as a backend addon takes it: whole milliseconds, 0 for no bound, and at
+ * least 1 when a bound was given (a run given no time left still ends, rather than running unbounded).
+ */
+export function addonTimeoutMs(options?: RunOptions): number {
+  return options?.timeoutMs === undefined ? 0 : Math.max(1, Math.ceil(options.timeoutMs));
 }
