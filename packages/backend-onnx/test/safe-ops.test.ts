@@ -10,8 +10,8 @@ const CPU: ModelOptions = { device: { kind: 'CPU', index: 0 }, inputs: [], outpu
 const POLICY: BackendConfig = { intraOpThreads: 0, interOpThreads: 0, allowUnsafeOps: false };
 const unsafe = (file: string): Buffer => modelBytes(file, 'make_unsafe');
 
-afterEach(async () => {
-  await backend.init?.(POLICY);
+afterEach(() => {
+  backend.init(POLICY);
 });
 
 describe('models the safe-op policy refuses before onnxruntime sees them', () => {
@@ -51,7 +51,7 @@ describe('models the safe-op policy refuses before onnxruntime sees them', () =>
 
 describe('with unsafe ops allowed', () => {
   it('the models reach onnxruntime, which answers for itself (this version refuses external data of a model given as bytes)', async () => {
-    await backend.init?.({ ...POLICY, allowUnsafeOps: true });
+    backend.init({ ...POLICY, allowUnsafeOps: true });
     await assert.rejects(backend.loadModel(unsafe('unsafe_external.onnx'), CPU), (err: Error) => {
       assert.match(err.message, /external data|model_path must not be empty/i);
       assert.doesNotMatch(err.message, /allow-unsafe-ops/);

@@ -5,18 +5,32 @@ import {
   type BackendName,
   type Device,
   type ModelHandle,
+  type RunOptions,
   type ScriptHandle,
   formatDevice,
 } from './backend.js';
-import { BackendRegistry, type LoadedBackend } from './backend-loader.js';
+import { BackendRegistry, type LoadedBackend, resolveBackendEntry } from './backend-loader.js';
 import { parseDevice } from './device.js';
 import { ReplyError, oneLine, toReplyError, wrongType } from './errors.js';
+import { HostedBackend } from './host/hosted-backend.js';
+import { HostedModel, HostedScript, type TimedOutputs } from './host/hosted-handles.js';
 import { type Key, Keyspace, Lease, type ScanResult, type StoredValue, TYPE_NAMES, type ValueKind, keyString } from './keyspace.js';
 import { type Logger, silentLogger } from './logger.js';
 import type { EngineObserver, QueueStats, RunRecord, TensorMemory } from './observer.js';
-import { RunQueues } from './run-queue.js';
+import { isDeadlineError } from './native-pool.js';
+import { RunDropped, RunQueue, RunQueues, RunTimedOut } from './run-queue.js';
 import { RunStats } from './stats.js';
 import { DEFAULT_MAX_TENSOR_BYTES, Tensor } from './tensor.js';
+
+/**
+ * Where backends loaded by path run: `process` (each in a process of its own, restarted if it
+ * dies) or `none` (in the server's process, for trusted deployments).
+ */
+export type BackendIsolation = 'process' | 'none';
+export const BACKEND_ISOLATIONS: readonly BackendIsolation[] = ['process', 'none'];
+
+/** MODEL_EXECUTION_TIMEOUT's default, as in RedisAI 1.2. */
+export const DEFAULT_MODEL_EXECUTION_TIMEOUT_MS = 5000;
 
 export interface EngineOptions {
   /** Concurrent runs per device queue (the reference's threads per queue). Default 1. */
@@ -31,6 +45,36 @@ export interface EngineOptions {
   readonly allowUnsafeOps?: boolean;
   /** Where the engine reports what happens. Default: nowhere. */
   readonly logger?: Logger;
+  /** Where backends loaded by path run. Default `process`. */
+  readonly backendIsolation?: BackendIsolation;
+  /**
+   * Milliseconds a run may execute before it is answered with an error and stopped (0: no
+   * limit), or a function that says so at each run. Default 5000.
+   */
+  readonly modelExecutionTimeoutMs?: number | (() => number);
+}
+
+export interface RunRequestOptions {
+  /** Aborted when the client that asked for the run has gone: a run not yet started is dropped. */
+  readonly signal?: AbortSignal;
+}
+
+/** Counters of runs that did not run to the end, for INFO. */
+export interface RunCounters {
+  /** Dropped before they started, their client having disconnected. */
+  dropped: number;
+  /** Answered with a timeout error. */
+  timedOut: number;
+}
+
+interface RunTarget {
+  readonly kind: 'model' | 'script';
+  readonly key: string;
+  readonly backend: BackendName;
+  readonly device: string;
+  readonly stats: RunStats;
+  readonly lease: Lease;
+  readonly samples: number;
 }
 
 export interface ModelSetArgs {
@@ -90,30 +134,72 @@ export class Engine {
   readonly queues: RunQueues;
   readonly maxTensorBytes: number;
   readonly logger: Logger;
+  readonly isolation: BackendIsolation;
+  readonly threadsPerQueue: number;
+  readonly runCounters: RunCounters = { dropped: 0, timedOut: 0 };
   private readonly cwd: string | undefined;
   private readonly observers = new Set<EngineObserver>();
+  private timeoutSource: () => number;
 
   constructor(options: EngineOptions = {}) {
+    this.threadsPerQueue = Math.max(1, options.threadsPerQueue ?? 1);
     const config: BackendConfig = {
       intraOpThreads: options.intraOpThreads ?? 0,
       interOpThreads: options.interOpThreads ?? 0,
       allowUnsafeOps: options.allowUnsafeOps ?? false,
+      threadsPerQueue: this.threadsPerQueue,
     };
     this.backends = new BackendRegistry(config);
-    this.queues = new RunQueues(Math.max(1, options.threadsPerQueue ?? 1));
+    this.queues = new RunQueues();
     this.maxTensorBytes = options.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
     this.cwd = options.cwd;
     this.logger = options.logger ?? silentLogger;
+    this.isolation = options.backendIsolation ?? 'process';
+    const timeout = options.modelExecutionTimeoutMs ?? DEFAULT_MODEL_EXECUTION_TIMEOUT_MS;
+    this.timeoutSource = typeof timeout === 'function' ? timeout : () => timeout;
+  }
+
+  /** Milliseconds a run may execute (MODEL_EXECUTION_TIMEOUT); 0: no limit. */
+  get modelExecutionTimeoutMs(): number {
+    return this.timeoutSource();
+  }
+
+  set modelExecutionTimeoutMs(ms: number) {
+    if (!Number.isSafeInteger(ms) || ms < 0) throw new ReplyError(`invalid execution timeout ${ms}: expected milliseconds ≥ 0`);
+    this.timeoutSource = () => ms;
   }
 
   // ---- backends -------------------------------------------------------------------------
 
+  /**
+   * Loads a backend from a path: into a process of its own (`process` isolation), or into this
+   * one (`none`).
+   */
   loadBackend(name: BackendName, path: string): Promise<LoadedBackend> {
-    return this.backends.load(name, path, this.cwd);
+    if (this.isolation === 'none') return this.backends.load(name, path, this.cwd);
+    return this.backends.loadWith(name, path, () =>
+      HostedBackend.start({
+        name,
+        path,
+        entry: resolveBackendEntry(path, this.cwd),
+        ...(this.cwd === undefined ? {} : { cwd: this.cwd }),
+        config: this.backends.backendConfig,
+        threadsPerQueue: this.threadsPerQueue,
+        maxTensorBytes: this.maxTensorBytes,
+        logger: this.logger,
+      }),
+    );
   }
 
+  /** Registers a backend object as it is, in this process (whatever the isolation). */
   registerBackend(backend: Backend): Promise<LoadedBackend> {
     return this.backends.register(backend);
+  }
+
+  /** Stops the backend processes. */
+  async close(): Promise<void> {
+    const hosted = this.backends.list().flatMap((b) => (b.backend instanceof HostedBackend ? [b.backend] : []));
+    await Promise.all(hosted.map((b) => b.close()));
   }
 
   // ---- generic keyspace operations -------------------------------------------------------
@@ -217,7 +303,7 @@ export class Engine {
    * waits in the device's queue; other work on the event loop goes on meanwhile. Nothing is
    * stored unless every output is produced.
    */
-  async modelRun(key: Key, inputKeys: readonly Key[], outputKeys: readonly Key[]): Promise<void> {
+  async modelRun(key: Key, inputKeys: readonly Key[], outputKeys: readonly Key[], options: RunRequestOptions = {}): Promise<void> {
     const k = keyString(key);
     const model = this.keyspace.getTyped(k, 'model', 'model');
     if (outputKeys.length === 0) throw new ReplyError('OUTPUTS needs at least one key');
@@ -231,6 +317,12 @@ export class Engine {
     if (expectedOut !== undefined && outputKeys.length !== expectedOut) {
       throw new ReplyError(`model has ${expectedOut} outputs, got ${outputKeys.length} OUTPUTS keys`);
     }
+    const handle = model.handle;
+    const count = outputKeys.length;
+    const exec =
+      handle instanceof HostedModel
+        ? (o: RunOptions) => handle.runTimed(inputs, count, o)
+        : (o: RunOptions) => timed(() => handle.run(inputs, count, o));
     const target: RunTarget = {
       kind: 'model',
       key: k,
@@ -240,7 +332,7 @@ export class Engine {
       lease: model.lease,
       samples: inputs[0]?.shape[0] ?? 0,
     };
-    const outputs = await this.execute(target, () => model.handle.run(inputs, outputKeys.length));
+    const outputs = await this.execute(target, exec, options.signal);
     this.storeOutputs(outputKeys, outputs);
   }
 
@@ -284,7 +376,13 @@ export class Engine {
     this.keyspace.delete(k);
   }
 
-  async scriptRun(key: Key, fn: string, inputKeys: readonly Key[], outputKeys: readonly Key[]): Promise<void> {
+  async scriptRun(
+    key: Key,
+    fn: string,
+    inputKeys: readonly Key[],
+    outputKeys: readonly Key[],
+    options: RunRequestOptions = {},
+  ): Promise<void> {
     const k = keyString(key);
     const script = this.keyspace.getTyped(k, 'script', 'script');
     if (outputKeys.length === 0) throw new ReplyError('OUTPUTS needs at least one key');
@@ -292,6 +390,12 @@ export class Engine {
     if (names && !names.includes(fn)) throw new ReplyError(`function '${fn}' is not defined in the script`);
     for (const k of outputKeys) this.assertKind(keyString(k), 'tensor');
     const inputs = inputKeys.map((k) => this.inputTensor(k));
+    const handle = script.handle;
+    const count = outputKeys.length;
+    const exec =
+      handle instanceof HostedScript
+        ? (o: RunOptions) => handle.runTimed(fn, inputs, count, o)
+        : (o: RunOptions) => timed(() => handle.run(fn, inputs, count, o));
     const target: RunTarget = {
       kind: 'script',
       key: k,
@@ -301,7 +405,7 @@ export class Engine {
       lease: script.lease,
       samples: -1,
     };
-    const outputs = await this.execute(target, () => script.handle.run(fn, inputs, outputKeys.length));
+    const outputs = await this.execute(target, exec, options.signal);
     this.storeOutputs(outputKeys, outputs);
   }
 
@@ -343,7 +447,7 @@ export class Engine {
 
   /** Each run queue's occupancy, whatever the queues are. */
   queueStats(): QueueStats[] {
-    return this.queues.list().map((q) => ({ name: q.device, running: q.running, waiting: q.depth }));
+    return this.queues.list().map((q) => ({ name: q.name, running: q.running, waiting: q.depth }));
   }
 
   /** The tensors held and their bytes. */
@@ -385,25 +489,49 @@ export class Engine {
     return v.tensor;
   }
 
-  private async execute(target: RunTarget, job: () => Promise<Tensor[]>): Promise<Tensor[]> {
+  /**
+   * Runs `exec` in the queue of the target's backend and device. The handle stays leased until
+   * the queue is done with the run, which may be after its client was answered (a timeout).
+   */
+  private async execute(
+    target: RunTarget,
+    exec: (options: RunOptions) => Promise<TimedOutputs>,
+    signal: AbortSignal | undefined,
+  ): Promise<Tensor[]> {
+    const queue = this.queueFor(target.backend, normaliseDevice(target.device));
+    const timeoutMs = this.modelExecutionTimeoutMs;
+    const label = `${target.kind} '${oneLine(target.key)}'`;
     target.lease.acquire();
+    let result: TimedOutputs;
     try {
-      return await this.queues.for(normaliseDevice(target.device)).run(async () => {
-        const t0 = performance.now();
-        let failed = true;
-        try {
-          const out = await job();
-          failed = false;
-          return out;
-        } catch (err) {
-          throw toReplyError(err);
-        } finally {
-          this.recordRun(target, failed ? 0 : (performance.now() - t0) * 1000, failed);
-        }
+      result = await queue.submit({
+        exec,
+        timeoutMs,
+        timeoutMessage: `${target.kind} execution timed out after ${timeoutMs} ms`,
+        ...(signal ? { signal } : {}),
+        label,
+        onDone: () => {
+          target.lease.settle();
+        },
       });
-    } finally {
-      target.lease.settle();
+    } catch (err) {
+      if (err instanceof RunDropped) {
+        this.runCounters.dropped++;
+        this.logger.notice(`${label} was dropped: its client disconnected before it started`, { queue: queue.name });
+        throw err;
+      }
+      this.recordRun(target, 0, true);
+      if (err instanceof RunTimedOut) {
+        this.runCounters.timedOut++;
+      } else if (timeoutMs > 0 && isDeadlineError(err)) {
+        this.runCounters.timedOut++;
+        this.logger.warning(`${label} timed out after ${timeoutMs} ms`, { queue: queue.name });
+        throw new RunTimedOut(`${target.kind} execution timed out after ${timeoutMs} ms`);
+      }
+      throw toReplyError(err);
     }
+    this.recordRun(target, result.durationUs, false);
+    return result.outputs;
   }
 
   /** Counts a finished run in its model's or script's statistics and tells the observers. */
@@ -434,6 +562,29 @@ export class Engine {
     }
   }
 
+  /** The queue of a backend on a device; runs of a backend process are handed to it ahead. */
+  private queueFor(backend: BackendName, device: string): RunQueue {
+    const name = `${backend}:${device}`;
+    return this.queues.for(name, () => {
+      const loaded = this.backends.get(backend);
+      const hosted = loaded instanceof HostedBackend ? loaded : undefined;
+      const queue = new RunQueue(name, {
+        slots: this.threadsPerQueue,
+        lookahead: hosted ? this.threadsPerQueue : 0,
+        logger: this.logger,
+        onOverrun: hosted
+          ? (label) => {
+              hosted.killForTimeout(label);
+            }
+          : (label) => {
+              this.logger.warning(`${label} still runs after its time limit; it keeps its ${name} queue slot until the backend returns`);
+            },
+      });
+      hosted?.attachQueue(queue);
+      return queue;
+    });
+  }
+
   private storeOutputs(keys: readonly Key[], outputs: readonly Tensor[]): void {
     if (outputs.length !== keys.length) {
       throw new ReplyError(`run produced ${outputs.length} outputs, ${keys.length} OUTPUTS keys were given`);
@@ -446,6 +597,13 @@ export class Engine {
       this.keyspace.set(keyString(k), { kind: 'tensor', tensor: outputs[i]! });
     });
   }
+}
+
+/** Runs `run` and measures it. */
+async function timed(run: () => Promise<Tensor[]>): Promise<TimedOutputs> {
+  const t0 = performance.now();
+  const outputs = await run();
+  return { outputs, durationUs: (performance.now() - t0) * 1000 };
 }
 
 function normaliseDevice(device: string): string {

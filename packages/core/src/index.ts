@@ -5,6 +5,7 @@ export * from './dtype.js';
 export * from './engine.js';
 export * from './errors.js';
 export * from './glob.js';
+export { HostedBackend } from './host/hosted-backend.js';
 export * from './keyspace.js';
 export * from './logger.js';
 export * from './native-pool.js';

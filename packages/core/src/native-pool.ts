@@ -28,3 +28,12 @@ export interface NativePoolStats {
 export function addonTimeoutMs(options?: RunOptions): number {
   return options?.timeoutMs === undefined ? 0 : Math.max(1, Math.ceil(options.timeoutMs));
 }
+
+/**
+ * Whether `err` is a backend's own report of a run stopped at its deadline. Native backends
+ * throw `the run timed out after N ms` (libtorch prefixes its error type); the engine answers
+ * such a run with the same reply as one it stopped itself.
+ */
+export function isDeadlineError(err: unknown): boolean {
+  return err instanceof Error && /(?:^|: )the run timed out after \d+ ms$/.test(err.message);
+}

@@ -127,8 +127,9 @@ test('runs on one device queue go one at a time, in order', async () => {
   const engine = await engineWithModel();
   const order: string[] = [];
   const runs = ['x', 'y', 'z'].map((k) => engine.modelRun('m', ['a', 'b'], [k]).then(() => order.push(k)));
-  assert.equal(engine.queues.for('CPU').running, 1);
-  assert.equal(engine.queues.for('CPU').depth, 2);
+  const queue = engine.queues.list().find((q) => q.name === 'ONNX:CPU');
+  assert.equal(queue?.running, 1);
+  assert.equal(queue.depth, 2);
   await Promise.all(runs);
   assert.deepEqual(order, ['x', 'y', 'z']);
 });
@@ -284,9 +285,9 @@ test('queue occupancy and tensor memory through their accessors', async () => {
   assert.deepEqual(engine.tensorMemory(), { count: 2, bytes: 32 });
   engine.tensorSet('a', Tensor.fromValues('FLOAT', [2], ['1', '2']));
   const runs = ['x', 'y', 'z'].map((k) => engine.modelRun('m', ['a', 'b'], [k]));
-  assert.deepEqual(engine.queueStats(), [{ name: 'CPU', running: 1, waiting: 2 }]);
+  assert.deepEqual(engine.queueStats(), [{ name: 'ONNX:CPU', running: 1, waiting: 2 }]);
   await Promise.all(runs);
-  assert.deepEqual(engine.queueStats(), [{ name: 'CPU', running: 0, waiting: 0 }]);
+  assert.deepEqual(engine.queueStats(), [{ name: 'ONNX:CPU', running: 0, waiting: 0 }]);
   assert.deepEqual(engine.tensorMemory(), { count: 5, bytes: 5 * 8 });
   engine.flush();
   assert.deepEqual(engine.tensorMemory(), { count: 0, bytes: 0 });

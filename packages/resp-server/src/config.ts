@@ -1,4 +1,4 @@
-import { ReplyError, globMatch } from '@modelkv/core';
+import { type BackendIsolation, DEFAULT_MODEL_EXECUTION_TIMEOUT_MS, ReplyError, globMatch } from '@modelkv/core';
 import { parseMemory, parseYesNo } from './args.js';
 import { formatPercentile, parsePercentiles } from './command-stats.js';
 import { DEFAULT_MAX_BULK_LENGTH } from './resp-parser.js';
@@ -21,6 +21,10 @@ export interface ServerSettings {
   /** Per-command latency histograms for INFO latencystats. */
   latencyTracking: boolean;
   latencyTrackingInfoPercentiles: readonly number[];
+  /** Where backends loaded by path run. */
+  backendIsolation: BackendIsolation;
+  /** Milliseconds a run may execute (MODEL_EXECUTION_TIMEOUT); 0: no limit. */
+  modelExecutionTimeout: number;
 }
 
 export const DEFAULT_PORT = 6380;
@@ -41,10 +45,18 @@ export function defaultSettings(): ServerSettings {
     metricsMaxKeys: DEFAULT_METRICS_MAX_KEYS,
     latencyTracking: true,
     latencyTrackingInfoPercentiles: [50, 99, 99.9],
+    backendIsolation: 'process',
+    modelExecutionTimeout: DEFAULT_MODEL_EXECUTION_TIMEOUT_MS,
   };
 }
 
 export const DEFAULT_METRICS_MAX_KEYS = 100;
+
+/** Parses MODEL_EXECUTION_TIMEOUT: whole milliseconds, 0 for no limit; undefined when invalid. */
+export function parseExecutionTimeout(value: string): number | undefined {
+  if (!/^\d{1,15}$/.test(value)) return undefined;
+  return Number(value);
+}
 
 interface Param {
   readonly name: string;
@@ -103,6 +115,17 @@ const PARAMS: readonly Param[] = [
       const parsed = parsePercentiles(v);
       if (typeof parsed === 'string') return parsed;
       s.latencyTrackingInfoPercentiles = parsed;
+      return undefined;
+    },
+  },
+  { name: 'backend-isolation', get: (s) => s.backendIsolation },
+  {
+    name: 'model-execution-timeout',
+    get: (s) => String(s.modelExecutionTimeout),
+    set: (s, v) => {
+      const ms = parseExecutionTimeout(v);
+      if (ms === undefined) return 'argument must be a whole number of milliseconds (0: no limit)';
+      s.modelExecutionTimeout = ms;
       return undefined;
     },
   },

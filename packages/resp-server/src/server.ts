@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
-import { type BackendName, Engine, type LogFields, silentLogger } from '@modelkv/core';
+import { type BackendIsolation, type BackendName, Engine, type LogFields, type Logger, silentLogger } from '@modelkv/core';
 import { CommandStats } from './command-stats.js';
 import { CommandTable } from './command-table.js';
 import { COMMANDS } from './commands/index.js';
@@ -39,6 +39,12 @@ export interface ServerOptions {
   readonly metricsMaxKeys?: number;
   /** Per-command latency histograms (INFO latencystats). Default true. */
   readonly latencyTracking?: boolean;
+  /** Where backends loaded by path run: `process` (default) or `none` (in the server's process). */
+  readonly backendIsolation?: BackendIsolation;
+  /** Milliseconds a run may execute; 0: no limit. Default 5000. */
+  readonly modelExecutionTimeout?: number;
+  /** Where the server and its engine report what happens. Default: nowhere. */
+  readonly logger?: Logger;
   /** Backends loaded by `listen()` before accepting connections, in order. */
   readonly backends?: readonly BackendToLoad[];
   /** Directory relative backend paths are resolved against. Default: process.cwd(). */
@@ -70,6 +76,8 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
   readonly version: string = packageVersion();
   readonly runId = randomBytes(20).toString('hex');
   readonly startedAt = Date.now();
+  /** Where the server and its engine report what happens. */
+  readonly logger: Logger;
 
   private readonly settings: ServerSettings;
   private readonly backendsToLoad: readonly BackendToLoad[];
@@ -79,6 +87,8 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
   private nextClientId = 1;
   private listening = false;
   private closing: Promise<void> | undefined;
+  /** Whether the engine was made here (its backend processes are then stopped on close). */
+  private readonly ownsEngine: boolean;
 
   constructor(options: ServerOptions = {}) {
     super();
@@ -97,11 +107,20 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
         metricsBind: options.metricsBind,
         metricsMaxKeys: options.metricsMaxKeys,
         latencyTracking: options.latencyTracking,
+        backendIsolation: options.backendIsolation,
+        modelExecutionTimeout: options.modelExecutionTimeout,
       }),
     };
     this.config = new ServerConfig(this.settings);
     this.commandStats = new CommandStats(this.commands.specs, this.settings);
+    this.logger = options.logger ?? {
+      ...silentLogger,
+      warning: (message, fields) => {
+        warnOnStderr(message, fields);
+      },
+    };
     this.backendsToLoad = options.backends ?? [];
+    this.ownsEngine = options.engine === undefined;
     this.engine =
       options.engine ??
       new Engine({
@@ -111,12 +130,9 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
         allowUnsafeOps: this.settings.allowUnsafeOps,
         maxTensorBytes: this.settings.protoMaxBulkLen,
         cwd: options.cwd,
-        logger: {
-          ...silentLogger,
-          warning: (message, fields) => {
-            this.warn(message, fields);
-          },
-        },
+        backendIsolation: this.settings.backendIsolation,
+        modelExecutionTimeoutMs: () => this.settings.modelExecutionTimeout,
+        logger: this.logger,
       });
     // Paused: a connection reads into its own memory, starting with the first byte.
     this.tcp = net.createServer({ noDelay: true, keepAlive: true, highWaterMark: SOCKET_BUFFER_BYTES, pauseOnConnect: true }, (socket) => {
@@ -161,7 +177,7 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
     yield* this.connections.values();
   }
 
-  /** Stops listening and closes every client. */
+  /** Stops listening, closes every client and stops the backend processes. */
   close(): Promise<void> {
     this.closing ??= Promise.all([
       this.metrics?.close(),
@@ -176,6 +192,16 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
         });
       }),
     ]).then(() => undefined);
+    this.closing ??= new Promise<void>((resolve) => {
+      for (const c of this.connections.values()) c.destroy();
+      if (!this.listening) {
+        resolve();
+        return;
+      }
+      this.tcp.close(() => {
+        resolve();
+      });
+    }).then(() => (this.ownsEngine ? this.engine.close() : undefined));
     return this.closing;
   }
 
@@ -221,6 +247,12 @@ export function createServer(options: ServerOptions = {}): ModelkvServer {
 }
 
 export { DEFAULT_BIND, DEFAULT_PORT };
+
+/** Warnings when no logger is given: on stderr, as `modelkv-server: message key=value`. */
+function warnOnStderr(message: string, fields?: LogFields): void {
+  const context = fields ? Object.entries(fields).map(([k, v]) => ` ${k}=${String(v)}`) : [];
+  process.stderr.write(`modelkv-server: ${message}${context.join('')}\n`);
+}
 
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
