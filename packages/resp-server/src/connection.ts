@@ -143,8 +143,10 @@ export class Connection implements CommandContext, ClientState {
   private readonly onRead = (n: number, buf: Buffer): void => {
     this.server.stats.netInputBytes += n;
     if (this.closing) return;
-    this.lastInteraction = Date.now();
     const settings = this.server.config.settings;
+    // Commands mark the interaction too; a read does where idle clients are closed, so that a
+    // request arriving slowly is not taken for idleness.
+    if (settings.timeout > 0) this.lastInteraction = Date.now();
     this.parser.maxBulkLength = settings.protoMaxBulkLen;
     this.parser.received(n, buf);
     if (this.parser.requestBytes > settings.clientQueryBufferLimit) {
@@ -234,9 +236,8 @@ export class Connection implements CommandContext, ClientState {
     } catch (err) {
       this.replyError(err);
       failed = true;
-    } finally {
-      this.executing = false;
     }
+    this.executing = false;
     if (result === undefined) return this.answered(spec, startedAt, failed);
     this.blocked = true;
     this.updateReading();
