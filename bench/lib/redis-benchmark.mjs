@@ -5,13 +5,15 @@ import { openSync, closeSync } from 'node:fs';
 /**
  * `lastArgFile`, when given, is fed to redis-benchmark's stdin and sent as the command's last
  * argument (`-x`): that is how a payload larger than one argv string (128 KiB on Linux) travels.
+ * `connection` are more options for the connections (`-a password`, `--tls --cacert file`).
  */
-export function redisBenchmark({ port, clients, pipeline, requests, command, lastArgFile }) {
+export function redisBenchmark({ port, clients, pipeline, requests, command, lastArgFile, connection = [] }) {
   const args = [
     '-h',
     '127.0.0.1',
     '-p',
     String(port),
+    ...connection,
     '-c',
     String(clients),
     '-P',

@@ -113,6 +113,7 @@ export class Keyspace {
   private bytes = 0;
   private tensors = 0;
   private tensorBytes = 0;
+  private modelBytes = 0;
 
   constructor(private readonly onRemove?: RemovalListener) {}
 
@@ -128,6 +129,11 @@ export class Keyspace {
   /** The tensors held and their data's bytes. */
   get tensorMemory(): TensorMemory {
     return { count: this.tensors, bytes: this.tensorBytes };
+  }
+
+  /** The part of memoryUsage that is model blobs (the server estimates backends' memory from it). */
+  get modelBlobBytes(): number {
+    return this.modelBytes;
   }
 
   get(key: string): StoredValue | undefined {
@@ -150,6 +156,8 @@ export class Keyspace {
     if (value.kind === 'tensor') {
       this.tensors++;
       this.tensorBytes += value.tensor.memoryUsage;
+    } else if (value.kind === 'model') {
+      this.modelBytes += value.blob.length;
     }
   }
 
@@ -207,6 +215,7 @@ export class Keyspace {
       this.tensorBytes -= value.tensor.memoryUsage;
       return;
     }
+    if (value.kind === 'model') this.modelBytes -= value.blob.length;
     value.lease.drop();
     this.onRemove?.(key, value);
   }

@@ -1,6 +1,7 @@
 import { BACKEND_ISOLATIONS, type BackendIsolation, type BackendName, parseBackendName } from '@modelkv/core';
 import { parseMemory, parseYesNo } from './args.js';
 import { parseExecutionTimeout } from './config.js';
+import { MULTI_WORD_FLAGS, SettingError, applySecurityFlag, isSecurityFlag } from './security-options.js';
 import type { BackendToLoad, ServerOptions } from './server.js';
 
 export interface CliRequest {
@@ -13,8 +14,10 @@ export const USAGE = `Usage: modelkv-server [options]
 A tensor and model server speaking the Redis protocol (RESP2/RESP3) with the RedisAI command set.
 
 Options (redis-server style, "--name value"; "--name=value" works too):
-  --port N                    TCP port, 0 picks a free one (default 6380)
-  --bind ADDR                 address to listen on (default 127.0.0.1)
+  --port N                    TCP port (default 6380); 0 picks a free one, or with --tls-port
+                              serves TLS only
+  --bind ADDR [ADDR ...]      addresses to listen on (default 127.0.0.1); a leading '-' makes
+                              an address optional
   --loadbackend NAME PATH     load a backend (TF, TORCH or ONNX) from a package directory or
                               JS file before accepting connections; repeatable
   --threads-per-queue N       runs executing at once per backend and device queue (default 1)
@@ -36,11 +39,39 @@ Options (redis-server style, "--name value"; "--name=value" works too):
                               others count under key="__other__" (default 100)
   --latency-tracking yes|no   per-command latency histograms for INFO latencystats
                               (default yes)
+
+Access, TLS, limits and logs (CONFIG GET/SET names; see README "Running it safely"):
+  --requirepass PASS          password of the default user
+  --aclfile FILE              ACL users file (ACL LOAD / ACL SAVE); loaded at start
+  --acllog-max-len N          ACL LOG entries kept (default 128)
+  --protected-mode yes|no     without a password, refuse non-loopback clients (default yes)
+  --enable-loadbackend-command no|yes|local
+                              who may run AI.CONFIG LOADBACKEND (default local: loopback clients)
+  --backends-path DIR         AI.CONFIG LOADBACKEND loads only from inside DIR
+  --loadbackend-allow-files yes|no
+                              AI.CONFIG LOADBACKEND may load a bare JS file (default no)
+  --tls-port N                TLS port (default 0: none)
+  --tls-cert-file FILE        server certificate (PEM)
+  --tls-key-file FILE         server private key (PEM)
+  --tls-ca-cert-file FILE     CA that signs client certificates (PEM)
+  --tls-auth-clients yes|no|optional
+                              require client certificates (default yes)
+  --maxmemory BYTES           refuse data-adding commands past this (e.g. 1gb; default 0: none)
+  --maxmemory-policy noeviction
+  --timeout SECONDS           close clients idle this long (default 0: never)
+  --client-query-buffer-limit BYTES
+                              largest request in progress a client may hold (default 1gb)
+  --client-output-buffer-limit 'normal HARD SOFT SECONDS'
+                              close a client whose unsent replies pass HARD, or SOFT for SECONDS
+  --loglevel debug|verbose|notice|warning
+                              (default notice)
+  --logfile FILE              append the log there (default: stdout)
   -h, --help                  show this help
   -v, --version               show the version
 
 Once listening it prints: Ready to accept connections tcp <host>:<port>
-(after "Metrics served at http://<host>:<port>/metrics" when the endpoint is on).`;
+(after "Metrics served at http://<host>:<port>/metrics" when the endpoint is on, and followed by
+"Ready to accept connections tls <host>:<port>" for a TLS listener, or only that one for TLS only).`;
 
 /** Thrown for a command line that cannot be used; the message says why. */
 export class UsageError extends Error {}
@@ -82,9 +113,12 @@ export function parseCliArgs(args: readonly string[]): CliRequest {
         options.port = port;
         break;
       }
-      case '--bind':
-        options.bind = take(flag);
+      case '--bind': {
+        const addresses = [take(flag)];
+        while (queue.length > 0 && !queue[0]!.startsWith('--')) addresses.push(queue.shift()!);
+        options.bind = addresses.join(' ');
         break;
+      }
       case '--loadbackend': {
         const nameWord = take(flag);
         let name: BackendName;
@@ -155,8 +189,20 @@ export function parseCliArgs(args: readonly string[]): CliRequest {
         options.protoMaxBulkLen = n;
         break;
       }
-      default:
-        throw new UsageError(`unknown option '${flag}' (see --help)`);
+      default: {
+        const name = flag.slice(2);
+        if (!flag.startsWith('--') || !isSecurityFlag(name)) throw new UsageError(`unknown option '${flag}' (see --help)`);
+        let value = take(flag);
+        if (MULTI_WORD_FLAGS.has(name)) {
+          while (queue.length > 0 && !queue[0]!.startsWith('--')) value += ` ${queue.shift()!}`;
+        }
+        try {
+          applySecurityFlag(options, name, value);
+        } catch (err) {
+          if (err instanceof SettingError) throw new UsageError(err.message);
+          throw err;
+        }
+      }
     }
   }
   options.backends = backends;

@@ -2,10 +2,12 @@ import { type BackendIsolation, DEFAULT_MODEL_EXECUTION_TIMEOUT_MS, ReplyError, 
 import { parseMemory, parseYesNo } from './args.js';
 import { formatPercentile, parsePercentiles } from './command-stats.js';
 import { DEFAULT_MAX_BULK_LENGTH } from './resp-parser.js';
+import { SECURITY_PARAMS, type SecuritySettings, defaultSecuritySettings } from './security-options.js';
 
 /** Settings the server runs with; CONFIG GET shows them, CONFIG SET changes the mutable ones. */
-export interface ServerSettings {
+export interface ServerSettings extends SecuritySettings {
   port: number;
+  /** Addresses to listen on, separated by spaces (Redis's `bind`). */
   bind: string;
   protoMaxBulkLen: number;
   threadsPerQueue: number;
@@ -32,6 +34,7 @@ export const DEFAULT_BIND = '127.0.0.1';
 
 export function defaultSettings(): ServerSettings {
   return {
+    ...defaultSecuritySettings(),
     port: DEFAULT_PORT,
     bind: DEFAULT_BIND,
     protoMaxBulkLen: DEFAULT_MAX_BULK_LENGTH,
@@ -58,7 +61,7 @@ export function parseExecutionTimeout(value: string): number | undefined {
   return Number(value);
 }
 
-interface Param {
+export interface Param {
   readonly name: string;
   get(s: ServerSettings): string;
   /** Returns why the value is refused, or applies it. Absent: the parameter is immutable. */
@@ -136,14 +139,16 @@ const PARAMS: readonly Param[] = [
     set: (_s, v) => (v.toLowerCase() === 'no' ? undefined : 'this server does not persist data'),
   },
   { name: 'databases', get: () => '1' },
-  { name: 'maxmemory', get: () => '0' },
-  { name: 'timeout', get: () => '0' },
   { name: 'dir', get: () => process.cwd() },
+  ...SECURITY_PARAMS,
 ];
 
 const BY_NAME = new Map(PARAMS.map((p) => [p.name, p]));
 
 export class ServerConfig {
+  /** Called with the names of the parameters a CONFIG SET changed, once they are applied. */
+  onChange: (names: readonly string[]) => void = () => undefined;
+
   constructor(readonly settings: ServerSettings) {}
 
   /** Name/value pairs of the parameters matching any of the glob patterns (case-insensitive). */
@@ -172,6 +177,7 @@ export class ServerConfig {
       if (why !== undefined) throw setFailed(rawName, why);
     }
     Object.assign(this.settings, trial);
+    this.onChange([...seen]);
   }
 }
 

@@ -1,6 +1,8 @@
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { type Engine, isReplyError, oneLine } from '@modelkv/core';
+import { admit, needsAdmission } from './admission.js';
+import type { AclUser } from './acl/user.js';
 import type { CommandSpec } from './command-table.js';
 import type { CommandContext, ClientState, ServerContext } from './context.js';
 import { isReadBufferView } from './read-buffer.js';
@@ -44,6 +46,10 @@ export class Connection implements CommandContext, ClientState {
   readonly id: number;
   readonly remoteAddress: string;
   readonly localAddress: string;
+  readonly isLocal: boolean;
+  readonly tls: boolean;
+  user: AclUser;
+  authenticated: boolean;
   readonly createdAt = Date.now();
   name = '';
   libName = '';
@@ -60,23 +66,36 @@ export class Connection implements CommandContext, ClientState {
   private closing = false;
   private closed = false;
   private waitingForDrain = false;
+  /** A command of this connection is on the stack (execute). */
+  private executing = false;
+  /** When the output passed the soft limit (0: it is below). */
+  private softLimitSince = 0;
 
+  /**
+   * `tls`: the socket is a TLS one, which is read the ordinary way (Node's chunks): the direct
+   * read path takes over a plain TCP handle only.
+   */
   constructor(
     accepted: Socket,
     readonly server: ServerContext,
     id: number,
     private readonly onClose: (conn: Connection) => void,
+    tls = false,
   ) {
     this.id = id;
     this.engine = server.engine;
+    this.tls = tls;
     this.remoteAddress = `${accepted.remoteAddress ?? '?'}:${accepted.remotePort ?? 0}`;
     this.localAddress = `${accepted.localAddress ?? '?'}:${accepted.localPort ?? 0}`;
+    this.isLocal = isLoopback(accepted.remoteAddress);
+    this.user = server.acl.defaultUser;
+    this.authenticated = this.user.nopass && this.user.enabled;
     const parser = new RespParser({ maxBulkLength: server.config.settings.protoMaxBulkLen });
     this.parser = parser;
-    const socket = readInto(accepted, { buffer: () => parser.readBuffer(), received: this.onRead });
+    const socket = tls ? null : readInto(accepted, { buffer: () => parser.readBuffer(), received: this.onRead });
     this.socket = socket ?? accepted;
     if (socket === null) {
-      // The handle could not be taken over: the chunks Node reads are copied into the parser.
+      // TLS, or a handle that could not be taken over: the chunks Node reads are copied into the parser.
       accepted.on('data', (chunk: Buffer) => {
         this.onRead(chunk.length, chunk);
         parser.settle();
@@ -121,18 +140,52 @@ export class Connection implements CommandContext, ClientState {
     this.socket.destroy();
   }
 
+  /**
+   * Closes the connection because its user is gone (ACL DELUSER, ACL LOAD): now, or once the
+   * reply of the command running is sent when it is this connection's own.
+   */
+  disconnect(): void {
+    this.user = this.server.acl.defaultUser;
+    this.authenticated = false;
+    if (this.executing) this.closing = true;
+    else this.destroy();
+  }
+
   /** `n` bytes were read into `buf`: the region the parser lent, or a chunk of Node's own. */
   private readonly onRead = (n: number, buf: Buffer): void => {
     this.server.stats.netInputBytes += n;
     if (this.closing) return;
-    this.parser.maxBulkLength = this.server.config.settings.protoMaxBulkLen;
+    const settings = this.server.config.settings;
+    // Commands mark the interaction too; a read does where idle clients are closed, so that a
+    // request arriving slowly is not taken for idleness.
+    if (settings.timeout > 0) this.lastInteraction = Date.now();
+    this.parser.maxBulkLength = settings.protoMaxBulkLen;
     this.parser.received(n, buf);
+    if (this.parser.requestBytes > settings.clientQueryBufferLimit) {
+      this.server.stats.queryBufferLimitDisconnections++;
+      this.closeForLimit('query buffer', this.parser.requestBytes, settings.clientQueryBufferLimit);
+      return;
+    }
     if (this.blocked) {
       this.updateReading();
       return;
     }
     this.process();
   };
+
+  /** Closes this client, and only it, for passing one of its limits; the log says which. */
+  private closeForLimit(what: 'query buffer' | 'output buffer', bytes: number, limit: number): void {
+    this.server.logger.warning(`closing client that reached its ${what} limit`, {
+      client: this.id,
+      addr: this.remoteAddress,
+      user: this.user.name,
+      bytes,
+      limit,
+    });
+    this.closing = true;
+    this.reply.discard();
+    this.socket.destroy();
+  }
 
   /** Runs the complete commands received, in order, until one has to wait. */
   private process(): void {
@@ -178,18 +231,29 @@ export class Connection implements CommandContext, ClientState {
       this.reply.error(spec);
       return startedAt;
     }
+    if (needsAdmission(this, spec)) {
+      const refused = admit(this.server, this, spec, argv);
+      if (refused) {
+        this.server.stats.errorReplies++;
+        this.server.commandStats.rejected(spec);
+        this.reply.error(refused.reply);
+        return startedAt;
+      }
+    }
     this.lastCommand = spec.name;
     this.command = spec;
     const handler = spec.handler!;
     if (handler instanceof AsyncFunction) argv = ownArgs(argv);
     let result: void | Promise<void> = undefined;
     let failed = false;
+    this.executing = true;
     try {
       result = handler(this, argv);
     } catch (err) {
       this.replyError(err);
       failed = true;
     }
+    this.executing = false;
     if (result === undefined) return this.answered(spec, startedAt, failed);
     this.blocked = true;
     this.updateReading();
@@ -235,13 +299,14 @@ export class Connection implements CommandContext, ClientState {
   }
 
   private flush(): void {
-    if (this.closed) {
+    if (this.closed || this.socket.destroyed) {
       this.reply.discard();
       return;
     }
     const before = this.reply.written;
     const ok = this.reply.flushTo(this.socket);
     this.server.stats.netOutputBytes += this.reply.written - before;
+    if (this.checkOutputLimit()) return;
     if (!ok && !this.waitingForDrain) {
       this.waitingForDrain = true;
       this.updateReading();
@@ -249,7 +314,30 @@ export class Connection implements CommandContext, ClientState {
     if (this.closing) this.end();
   }
 
+  /**
+   * client-output-buffer-limit for normal clients: replies not yet sent past the hard limit, or
+   * past the soft one for longer than its seconds, close this client. True when it did.
+   */
+  private checkOutputLimit(): boolean {
+    const limit = this.server.config.settings.clientOutputBufferLimit;
+    if (limit.hard === 0 && limit.soft === 0) return false;
+    const bytes = this.outputBufferBytes;
+    let reached = limit.hard > 0 && bytes >= limit.hard;
+    if (!reached && limit.soft > 0 && bytes >= limit.soft) {
+      const now = Date.now();
+      if (this.softLimitSince === 0) this.softLimitSince = now;
+      else reached = now - this.softLimitSince > limit.softSeconds * 1000;
+    } else if (!reached) {
+      this.softLimitSince = 0;
+    }
+    if (!reached) return false;
+    this.server.stats.outputBufferLimitDisconnections++;
+    this.closeForLimit('output buffer', bytes, limit.hard > 0 && bytes >= limit.hard ? limit.hard : limit.soft);
+    return true;
+  }
+
   private readonly onDrain = (): void => {
+    this.softLimitSince = 0;
     if (!this.waitingForDrain) return;
     this.waitingForDrain = false;
     this.updateReading();
@@ -274,6 +362,12 @@ export class Connection implements CommandContext, ClientState {
     this.aborter.abort();
     this.onClose(this);
   };
+}
+
+/** Redis's local connection: from 127.0.0.0/8 or ::1 (IPv4 ones also as ::ffff:127.x.y.z). */
+export function isLoopback(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.');
 }
 
 /** Copies of the arguments that view a read buffer, for a command that uses them after waiting. */

@@ -1,5 +1,6 @@
 import { ReplyError, parseBackendName } from '@modelkv/core';
 import { isWord } from '../args.js';
+import { loadBackendForClient } from '../backend-gate.js';
 import { aiCommand, wrongArity } from '../command-table.js';
 import type { CommandContext } from '../context.js';
 
@@ -16,13 +17,15 @@ function setExecutionTimeout(ctx: CommandContext, argv: Buffer[]): void {
 }
 
 /**
- * AI.CONFIG LOADBACKEND <TF|TORCH|ONNX> <path> (a relative path is resolved against the server's
- * cwd) and AI.CONFIG MODEL_EXECUTION_TIMEOUT <ms>.
+ * AI.CONFIG LOADBACKEND <TF|TORCH|ONNX> <path> (a relative path is resolved against backends-path,
+ * or the server's cwd; the request is checked before anything is imported: backend-gate.ts) and
+ * AI.CONFIG MODEL_EXECUTION_TIMEOUT <ms>.
  */
 export const aiConfig = aiCommand({
   name: 'ai.config',
   arity: -2,
   flags: ['write', 'module'],
+  dangerous: true,
   summary: 'Loads a backend (LOADBACKEND <TF|TORCH|ONNX> <path>) or sets MODEL_EXECUTION_TIMEOUT <ms>.',
   async handler(ctx, argv) {
     if (isWord(argv[1], 'MODEL_EXECUTION_TIMEOUT')) {
@@ -34,7 +37,7 @@ export const aiConfig = aiCommand({
     }
     if (argv.length !== 4) throw wrongArity(ctx.command, argv);
     const name = parseBackendName(argv[2]!.toString());
-    await ctx.engine.loadBackend(name, argv[3]!.toString());
+    await loadBackendForClient(ctx, name, argv[3]!.toString());
     ctx.reply.ok();
   },
 });

@@ -11,6 +11,7 @@ export const aiModelset = aiCommand({
   name: 'ai.modelset',
   arity: -5,
   flags: ['write', 'denyoom', 'module'],
+  dangerous: true,
   keySpecs: [{ flags: ['OW', 'update'], beginSearch: { index: 1 }, findKeys: { range: { lastKey: 0 } } }],
   arguments: [
     { name: 'key', type: 'key', keySpecIndex: 0 },

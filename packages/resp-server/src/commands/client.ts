@@ -44,7 +44,7 @@ export function clientLine(c: ClientState, now = Date.now()): string {
     ['tot-mem', c.queryBufferBytes + c.outputBufferBytes],
     ['events', 'r'],
     ['cmd', c.lastCommand],
-    ['user', 'default'],
+    ['user', c.user.name],
     ['redir', -1],
     ['resp', c.protocol],
     ['lib-name', c.libName],

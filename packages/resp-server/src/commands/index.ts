@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../command-table.js';
+import { acl } from './acl.js';
 import { aiConfig } from './ai-config.js';
 import { aiInfo } from './ai-info.js';
 import { aiModeldel } from './ai-modeldel.js';
@@ -48,6 +49,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   keys,
   scan,
   // server
+  acl,
   command,
   info,
   config,
