@@ -9,13 +9,27 @@ import {
   formatDevice,
 } from './backend.js';
 import { BackendRegistry, type LoadedBackend } from './backend-loader.js';
+import { DeferredModelHandle, DeferredScriptHandle, notRunnable } from './deferred-handle.js';
 import { parseDevice } from './device.js';
 import { ReplyError, oneLine, toReplyError, wrongType } from './errors.js';
-import { type Key, Keyspace, Lease, type ScanResult, type StoredValue, TYPE_NAMES, type ValueKind, keyString } from './keyspace.js';
+import {
+  type Key,
+  Keyspace,
+  Lease,
+  type ScanResult,
+  type StoredModel,
+  type StoredScript,
+  type StoredValue,
+  TYPE_NAMES,
+  type ValueKind,
+  keyString,
+} from './keyspace.js';
 import { type Logger, silentLogger } from './logger.js';
 import { RunQueues } from './run-queue.js';
 import { RunStats } from './stats.js';
+import type { ValueStore } from './store.js';
 import { DEFAULT_MAX_TENSOR_BYTES, Tensor } from './tensor.js';
+import type { ValueRecord } from './value-record.js';
 
 export interface EngineOptions {
   /** Concurrent runs per device queue (the reference's threads per queue). Default 1. */
@@ -30,6 +44,16 @@ export interface EngineOptions {
   readonly allowUnsafeOps?: boolean;
   /** Where the engine reports what happens. Default: nowhere. */
   readonly logger?: Logger;
+  /** Where values are kept. Default: a new in-memory `Keyspace`. */
+  readonly store?: ValueStore;
+}
+
+export interface RestoreOptions {
+  /**
+   * A model or script whose backend is not loaded is kept as stored bytes that answer ERR to
+   * runs until the backend is loaded (true), instead of being refused (false, the default).
+   */
+  readonly keepWithoutBackend?: boolean;
 }
 
 export interface ModelSetArgs {
@@ -70,7 +94,7 @@ export interface RunInfo {
  * run queues. Usable in-process without any server; every failure is a `ReplyError`.
  */
 export class Engine {
-  readonly keyspace = new Keyspace();
+  readonly keyspace: ValueStore;
   readonly backends: BackendRegistry;
   readonly queues: RunQueues;
   readonly maxTensorBytes: number;
@@ -84,6 +108,7 @@ export class Engine {
       allowUnsafeOps: options.allowUnsafeOps ?? false,
     };
     this.backends = new BackendRegistry(config);
+    this.keyspace = options.store ?? new Keyspace();
     this.queues = new RunQueues(Math.max(1, options.threadsPerQueue ?? 1));
     this.maxTensorBytes = options.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
     this.cwd = options.cwd;
@@ -92,12 +117,16 @@ export class Engine {
 
   // ---- backends -------------------------------------------------------------------------
 
-  loadBackend(name: BackendName, path: string): Promise<LoadedBackend> {
-    return this.backends.load(name, path, this.cwd);
+  async loadBackend(name: BackendName, path: string): Promise<LoadedBackend> {
+    const loaded = await this.backends.load(name, path, this.cwd);
+    await this.attachDeferred(loaded.backend);
+    return loaded;
   }
 
-  registerBackend(backend: Backend): Promise<LoadedBackend> {
-    return this.backends.register(backend);
+  async registerBackend(backend: Backend): Promise<LoadedBackend> {
+    const loaded = await this.backends.register(backend);
+    await this.attachDeferred(loaded.backend);
+    return loaded;
   }
 
   // ---- generic keyspace operations -------------------------------------------------------
@@ -172,17 +201,7 @@ export class Engine {
       await this.release(handle, k);
       throw wrongType();
     }
-    this.keyspace.set(k, {
-      kind: 'model',
-      backend: args.backend,
-      device: args.device.toUpperCase(),
-      inputs: [...inputs],
-      outputs: [...outputs],
-      blob: args.blob,
-      handle,
-      stats: new RunStats(),
-      lease: new Lease(() => this.release(handle, k)),
-    });
+    this.keyspace.set(k, modelValue(args, handle, () => this.release(handle, k)));
   }
 
   modelGet(key: Key): ModelInfo {
@@ -203,6 +222,8 @@ export class Engine {
    */
   async modelRun(key: Key, inputKeys: readonly Key[], outputKeys: readonly Key[]): Promise<void> {
     const model = this.keyspace.getTyped(keyString(key), 'model', 'model');
+    const deferred = notRunnable(model.handle);
+    if (deferred) throw deferred;
     if (outputKeys.length === 0) throw new ReplyError('OUTPUTS needs at least one key');
     for (const k of outputKeys) this.assertKind(keyString(k), 'tensor');
     const inputs = inputKeys.map((k) => this.inputTensor(k));
@@ -238,14 +259,7 @@ export class Engine {
       await this.release(handle, k);
       throw wrongType();
     }
-    this.keyspace.set(k, {
-      kind: 'script',
-      device: device.toUpperCase(),
-      source,
-      handle,
-      stats: new RunStats(),
-      lease: new Lease(() => this.release(handle, k)),
-    });
+    this.keyspace.set(k, scriptValue(device, source, handle, () => this.release(handle, k)));
   }
 
   scriptGet(key: Key): ScriptInfo {
@@ -261,6 +275,8 @@ export class Engine {
 
   async scriptRun(key: Key, fn: string, inputKeys: readonly Key[], outputKeys: readonly Key[]): Promise<void> {
     const script = this.keyspace.getTyped(keyString(key), 'script', 'script');
+    const deferred = notRunnable(script.handle);
+    if (deferred) throw deferred;
     if (outputKeys.length === 0) throw new ReplyError('OUTPUTS needs at least one key');
     const names = script.handle.functionNames;
     if (names && !names.includes(fn)) throw new ReplyError(`function '${fn}' is not defined in the script`);
@@ -270,6 +286,86 @@ export class Engine {
       script.handle.run(fn, inputs, outputKeys.length),
     );
     this.storeOutputs(outputKeys, outputs);
+  }
+
+  // ---- restoring stored values ----------------------------------------------------------
+
+  /**
+   * Stores a value read back from disk, replacing whatever the key holds. Models and scripts are
+   * loaded through their backends again; one whose backend is not loaded is refused with an
+   * ReplyError naming the key and the backend, or kept as stored bytes with `keepWithoutBackend`.
+   */
+  async restore(key: Key, record: ValueRecord, options: RestoreOptions = {}): Promise<void> {
+    const k = keyString(key);
+    switch (record.kind) {
+      case 'tensor':
+        this.keyspace.set(k, { kind: 'tensor', tensor: record.tensor });
+        return;
+      case 'model': {
+        const args = record.model;
+        const loaded = this.backends.list().find((b) => b.name === args.backend);
+        let handle: ModelHandle;
+        if (loaded) {
+          try {
+            handle = await loaded.backend.loadModel(args.blob, modelOptions(args));
+          } catch (err) {
+            throw toReplyError(err, `could not load the ${args.backend} model at key '${k}'`);
+          }
+        } else if (options.keepWithoutBackend) {
+          handle = new DeferredModelHandle(args.backend);
+          this.logger.warning('model kept without its backend: it answers ERR until the backend is loaded', {
+            key: k,
+            backend: args.backend,
+          });
+        } else {
+          throw missingBackend(k, 'model', args.backend);
+        }
+        this.keyspace.set(k, modelValue(args, handle, () => this.release(handle, k)));
+        return;
+      }
+      case 'script': {
+        const { device, source } = record.script;
+        const torch = this.backends.list().find((b) => b.name === 'TORCH')?.backend;
+        let handle: ScriptHandle;
+        if (torch?.compileScript) {
+          try {
+            handle = await torch.compileScript(source, { device: parseDevice(device) });
+          } catch (err) {
+            throw toReplyError(err, `could not compile the script at key '${k}'`);
+          }
+        } else if (options.keepWithoutBackend) {
+          handle = new DeferredScriptHandle();
+          this.logger.warning('script kept without its backend: it answers ERR until TORCH is loaded', { key: k });
+        } else {
+          throw missingBackend(k, 'script', 'TORCH');
+        }
+        this.keyspace.set(k, scriptValue(device, source, handle, () => this.release(handle, k)));
+        return;
+      }
+    }
+  }
+
+  /** Loads the models and scripts kept without `backend` now that it is loaded. */
+  private async attachDeferred(backend: Backend): Promise<void> {
+    const waiting: (StoredModel | StoredScript)[] = [];
+    for (const k of this.keyspace.keys()) {
+      const v = this.keyspace.get(k);
+      if (v?.kind === 'model' && v.handle instanceof DeferredModelHandle && v.backend === backend.name) waiting.push(v);
+      if (v?.kind === 'script' && v.handle instanceof DeferredScriptHandle && backend.name === 'TORCH') waiting.push(v);
+    }
+    for (const v of waiting) {
+      try {
+        if (v.kind === 'model' && v.handle instanceof DeferredModelHandle) {
+          v.handle.attach(await backend.loadModel(v.blob, modelOptions(v)));
+        } else if (v.kind === 'script' && v.handle instanceof DeferredScriptHandle && backend.compileScript) {
+          v.handle.attach(await backend.compileScript(v.source, { device: parseDevice(v.device) }));
+        }
+      } catch (err) {
+        const reason = oneLine(err instanceof Error ? err.message : String(err));
+        if (v.handle instanceof DeferredModelHandle || v.handle instanceof DeferredScriptHandle) v.handle.failure = reason;
+        this.logger.warning(`a kept ${v.kind} could not be loaded by backend ${backend.name}`, { reason });
+      }
+    }
   }
 
   // ---- statistics ------------------------------------------------------------------------
@@ -309,6 +405,7 @@ export class Engine {
       });
     }
   }
+
 
   /** A key holding another kind of value is not overwritten: WRONGTYPE, as the reference did. */
   private assertKind(k: string, kind: ValueKind): void {
@@ -360,10 +457,57 @@ export class Engine {
       if (t.byteLength > this.maxTensorBytes) throw new ReplyError(`output tensor of ${t.byteLength} bytes exceeds the limit`);
     }
     for (const k of keys) this.assertKind(keyString(k), 'tensor');
-    keys.forEach((k, i) => {
-      this.keyspace.set(keyString(k), { kind: 'tensor', tensor: outputs[i]! });
-    });
+    // One run's outputs are stored together: observers (the append-only file) keep them so.
+    this.keyspace.beginGroup();
+    try {
+      keys.forEach((k, i) => {
+        this.keyspace.set(keyString(k), { kind: 'tensor', tensor: outputs[i]! });
+      });
+    } finally {
+      this.keyspace.endGroup();
+    }
   }
+}
+
+function modelOptions(m: {
+  readonly backend: BackendName;
+  readonly device: string;
+  readonly inputs?: readonly string[];
+  readonly outputs?: readonly string[];
+}) {
+  return { device: parseDevice(m.device), inputs: m.inputs ?? [], outputs: m.outputs ?? [] };
+}
+
+/** The stored record of a model: what MODELSET was given, with the loaded handle. */
+function modelValue(args: ModelSetArgs, handle: ModelHandle, release: () => Promise<void>): StoredModel {
+  return {
+    kind: 'model',
+    backend: args.backend,
+    device: args.device.toUpperCase(),
+    inputs: [...(args.inputs ?? [])],
+    outputs: [...(args.outputs ?? [])],
+    blob: args.blob,
+    handle,
+    stats: new RunStats(),
+    lease: new Lease(release),
+  };
+}
+
+function scriptValue(device: string, source: string, handle: ScriptHandle, release: () => Promise<void>): StoredScript {
+  return {
+    kind: 'script',
+    device: device.toUpperCase(),
+    source,
+    handle,
+    stats: new RunStats(),
+    lease: new Lease(release),
+  };
+}
+
+function missingBackend(key: string, what: 'model' | 'script', backend: BackendName): ReplyError {
+  return new ReplyError(
+    `key '${key}' holds a ${backend} ${what} but backend ${backend} is not loaded: load it first with --loadbackend ${backend} <path>, or start with --keep-models-without-backend yes to keep such values until it is loaded`,
+  );
 }
 
 function normaliseDevice(device: string): string {
