@@ -1,5 +1,5 @@
 import {
-  AIError,
+  ReplyError,
   type ModelSetArgs,
   type StoreChange,
   type StoredValue,
@@ -71,13 +71,13 @@ export type AofOperation =
  * Reads a command of the file back. Besides what this server writes it takes the other forms
  * clients use for the same changes (VALUES tensors, MODELSET without BLOB, UNLINK, FLUSHDB,
  * AI.MODELDEL, SELECT 0), so a file written by hand or by another tool replays too. Anything
- * else is an AIError saying what is wrong.
+ * else is an ReplyError saying what is wrong.
  */
 export function parseAofCommand(argv: readonly Buffer[], maxTensorBytes: number): AofOperation {
   const name = argv[0]!.toString('latin1').toUpperCase();
   const key = (i: number): string => argv[i]!.toString('latin1');
   const need = (min: number): void => {
-    if (argv.length < min) throw new AIError(`wrong number of arguments for '${name}'`);
+    if (argv.length < min) throw new ReplyError(`wrong number of arguments for '${name}'`);
   };
   switch (name) {
     case 'AI.TENSORSET':
@@ -87,7 +87,7 @@ export function parseAofCommand(argv: readonly Buffer[], maxTensorBytes: number)
       need(5);
       return { op: 'set', key: key(1), record: { kind: 'model', model: parseModel(argv) } };
     case 'AI.SCRIPTSET':
-      if (argv.length !== 4) throw new AIError(`wrong number of arguments for '${name}'`);
+      if (argv.length !== 4) throw new ReplyError(`wrong number of arguments for '${name}'`);
       return {
         op: 'set',
         key: key(1),
@@ -107,10 +107,10 @@ export function parseAofCommand(argv: readonly Buffer[], maxTensorBytes: number)
     case 'EXEC':
       return { op: 'exec' };
     case 'SELECT':
-      if (argv.length !== 2 || argv[1]!.toString() !== '0') throw new AIError('only database 0 exists');
+      if (argv.length !== 2 || argv[1]!.toString() !== '0') throw new ReplyError('only database 0 exists');
       return { op: 'none' };
     default:
-      throw new AIError(`unknown command '${argv[0]!.toString('latin1').slice(0, 64)}'`);
+      throw new ReplyError(`unknown command '${argv[0]!.toString('latin1').slice(0, 64)}'`);
   }
 }
 
@@ -125,7 +125,7 @@ function parseTensor(argv: readonly Buffer[], maxBytes: number): Tensor {
   const shape = parseShape(argv.slice(3, i).map((b) => b.toString()));
   if (i === argv.length) return Tensor.zeros(dtype, shape, maxBytes);
   if (isWord(argv[i], 'BLOB')) {
-    if (argv.length !== i + 2) throw new AIError('BLOB takes exactly one argument');
+    if (argv.length !== i + 2) throw new ReplyError('BLOB takes exactly one argument');
     return Tensor.fromBlob(dtype, shape, argv[i + 1]!, maxBytes);
   }
   return Tensor.fromValues(
@@ -150,6 +150,6 @@ function parseModel(argv: readonly Buffer[]): ModelSetArgs {
     for (i++; i < last && !isWord(argv[i], 'BLOB'); i++) outputs.push(argv[i]!.toString());
   }
   if (i < last && isWord(argv[i], 'BLOB')) i++;
-  if (i !== last) throw new AIError(`unexpected argument '${argv[i]!.toString().slice(0, 64)}' before the model blob`);
+  if (i !== last) throw new ReplyError(`unexpected argument '${argv[i]!.toString().slice(0, 64)}' before the model blob`);
   return { backend, device, inputs, outputs, blob: argv[last]! };
 }

@@ -1,5 +1,5 @@
 import { truncate } from 'node:fs/promises';
-import { AIError, type Engine, type Logger, type RestoreOptions, keyBuffer } from '@modelkv/core';
+import { ReplyError, type Engine, type Logger, type RestoreOptions, keyBuffer } from '@modelkv/core';
 import { type AofOperation, parseAofCommand } from './aof-commands.js';
 import { AofReader } from './aof-reader.js';
 import { FileReader, UnexpectedEof } from './file-reader.js';
@@ -170,7 +170,7 @@ async function apply(target: LoadTarget, op: AofOperation, path: string, offset:
         // Keys read back are the keyspace's own (one char per byte): hand them over as bytes.
         await target.engine.restore(keyBuffer(op.key), op.record, target.restore);
       } catch (err) {
-        const why = err instanceof AIError ? err.message : String(err);
+        const why = err instanceof ReplyError ? err.message : String(err);
         throw new LoadError(`cannot load key '${printable(op.key)}' from ${path} (offset ${offset}): ${why}`);
       }
       return 1;

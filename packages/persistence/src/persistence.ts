@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { AIError, type Engine, type Logger, type StoreChange, silentLogger } from '@modelkv/core';
+import { ReplyError, type Engine, type Logger, type StoreChange, silentLogger } from '@modelkv/core';
 import { AppendOnlyFile } from './aof.js';
 import { manifestName } from './aof-manifest.js';
 import type { AofWriter } from './aof-writer.js';
@@ -156,7 +156,7 @@ export class Persistence {
         this.logger.warning(`Error writing the append only file on shutdown: ${describe(err)}`);
         if (!force) {
           this.startCron();
-          throw new AIError('Errors trying to SHUTDOWN. Check logs.');
+          throw new ReplyError('Errors trying to SHUTDOWN. Check logs.');
         }
       }
     }
@@ -167,7 +167,7 @@ export class Persistence {
       } catch (err) {
         this.logger.warning(`Error trying to save the DB, can't exit: ${describe(err)}`);
         this.startCron();
-        if (!force) throw new AIError('Errors trying to SHUTDOWN. Check logs.');
+        if (!force) throw new ReplyError('Errors trying to SHUTDOWN. Check logs.');
       }
     }
     await this.close();
@@ -226,7 +226,7 @@ export class Persistence {
 
   /** SAVE: a snapshot now, resolved once it is on disk. The caller keeps other clients waiting. */
   async save(): Promise<void> {
-    if (this.bgsaveJob) throw new AIError('Background save already in progress');
+    if (this.bgsaveJob) throw new ReplyError('Background save already in progress');
     const dirtyBefore = this.dirty;
     const started = Date.now();
     try {
@@ -234,7 +234,7 @@ export class Persistence {
     } catch (err) {
       this.lastBgsaveStatus = 'err';
       this.logger.warning(`Failed saving the DB: ${describe(err)}`);
-      throw new AIError(`could not save the DB: ${describe(err)}`);
+      throw new ReplyError(`could not save the DB: ${describe(err)}`);
     }
     this.savedAt(dirtyBefore, started);
     this.logger.notice('DB saved on disk');
@@ -242,7 +242,7 @@ export class Persistence {
 
   /** BGSAVE: starts a snapshot that is written while the server goes on. */
   bgsave(): string {
-    if (this.bgsaveJob) throw new AIError('Background save already in progress');
+    if (this.bgsaveJob) throw new ReplyError('Background save already in progress');
     this.startBgsave();
     return 'Background saving started';
   }
@@ -281,7 +281,7 @@ export class Persistence {
       await loadSnapshot(this.rdbPath, this.loadTarget({ totalBytes: 0, loadedBytes: 0, keys: 0 }));
     } catch (err) {
       this.logger.warning(`Error trying to load the snapshot: ${describe(err)}`);
-      throw new AIError('Error trying to load the RDB dump, check server logs.');
+      throw new ReplyError('Error trying to load the RDB dump, check server logs.');
     } finally {
       this.unsubscribeDirty = this.engine.keyspace.onChange(this.onChange);
       if (this.writer) this.unsubscribeAof = this.engine.keyspace.onChange(this.writer.onChange);
@@ -354,7 +354,7 @@ export class Persistence {
 
   /** BGREWRITEAOF: compacts the file (or writes one, when it is off) while the server goes on. */
   bgrewriteaof(): string {
-    if (this.rewriteJob) throw new AIError('Background append only file rewriting already in progress');
+    if (this.rewriteJob) throw new ReplyError('Background append only file rewriting already in progress');
     this.startRewrite(false);
     return 'Background append only file rewriting started';
   }
@@ -589,7 +589,7 @@ function checkDirectory(dir: string): void {
   } catch {
     ok = false;
   }
-  if (!ok) throw new AIError(`Can't use directory '${dir}' for the data files: it does not exist or is not a directory`);
+  if (!ok) throw new ReplyError(`Can't use directory '${dir}' for the data files: it does not exist or is not a directory`);
 }
 
 function seconds(since: number): number {

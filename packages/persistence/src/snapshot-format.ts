@@ -1,4 +1,4 @@
-import { AIError, type BackendName, DTYPES, type DType, type ModelSetArgs, type ScriptInfo, parseBackendName } from '@modelkv/core';
+import { ReplyError, type BackendName, DTYPES, type DType, type ModelSetArgs, type ScriptInfo, parseBackendName } from '@modelkv/core';
 
 /**
  * The snapshot file format, version 1 (described for people in FORMAT.md). All integers are
@@ -74,9 +74,9 @@ export function encodeTensorMeta(dtype: DType, shape: readonly number[]): Buffer
 export function decodeTensorMeta(meta: Buffer): { dtype: DType; shape: number[] } {
   const r = new MetaReader(meta);
   const name = r.bytes(r.u8()).toString('latin1');
-  if (!(DTYPES as readonly string[]).includes(name)) throw new AIError(`unknown dtype '${name.slice(0, 32)}'`);
+  if (!(DTYPES as readonly string[]).includes(name)) throw new ReplyError(`unknown dtype '${name.slice(0, 32)}'`);
   const n = r.u32();
-  if (n * 8 > r.remaining) throw new AIError('tensor dimensions run past the record');
+  if (n * 8 > r.remaining) throw new ReplyError('tensor dimensions run past the record');
   const shape: number[] = [];
   for (let i = 0; i < n; i++) shape.push(r.u64());
   r.end();
@@ -141,10 +141,10 @@ export function decodeFields(meta: Buffer): Map<string, FieldValue> {
       for (let i = 0; i < n; i++) items.push(body.bytes(body.u32()).toString('utf8'));
       value = items;
     } else {
-      throw new AIError(`field '${name}' has an unknown kind ${kind}`);
+      throw new ReplyError(`field '${name}' has an unknown kind ${kind}`);
     }
     body.end();
-    if (out.has(name)) throw new AIError(`field '${name}' appears twice`);
+    if (out.has(name)) throw new ReplyError(`field '${name}' appears twice`);
     out.set(name, value);
   }
   return out;
@@ -184,25 +184,25 @@ export function scriptFromFields(fields: Map<string, FieldValue>, source: Buffer
 
 function stringField(fields: Map<string, FieldValue>, name: string): string {
   const v = fields.get(name);
-  if (typeof v !== 'string') throw new AIError(`field '${name}' is missing or not a string`);
+  if (typeof v !== 'string') throw new ReplyError(`field '${name}' is missing or not a string`);
   return v;
 }
 
 function listField(fields: Map<string, FieldValue>, name: string): string[] {
   const v = fields.get(name);
   if (v === undefined) return [];
-  if (!Array.isArray(v)) throw new AIError(`field '${name}' is not a list`);
+  if (!Array.isArray(v)) throw new ReplyError(`field '${name}' is not a list`);
   return [...(v as readonly string[])];
 }
 
 /** A field this version does not know may change what the value means: refuse, never drop it. */
 function refuseUnknown(fields: Map<string, FieldValue>, known: readonly string[], what: string): void {
   for (const name of fields.keys()) {
-    if (!known.includes(name)) throw new AIError(`${what} field '${name.slice(0, 32)}' is not known to this version of modelkv`);
+    if (!known.includes(name)) throw new ReplyError(`${what} field '${name.slice(0, 32)}' is not known to this version of modelkv`);
   }
 }
 
-/** Reads metadata bytes, with an AIError for anything that runs past the end. */
+/** Reads metadata bytes, with an ReplyError for anything that runs past the end. */
 class MetaReader {
   private o = 0;
 
@@ -228,7 +228,7 @@ class MetaReader {
     this.need(8);
     const v = this.b.readBigUInt64LE(this.o);
     this.o += 8;
-    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new AIError('a length or dimension is too large');
+    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new ReplyError('a length or dimension is too large');
     return Number(v);
   }
 
@@ -247,10 +247,10 @@ class MetaReader {
   }
 
   end(): void {
-    if (this.o !== this.b.length) throw new AIError('metadata has bytes left over');
+    if (this.o !== this.b.length) throw new ReplyError('metadata has bytes left over');
   }
 
   private need(n: number): void {
-    if (this.o + n > this.b.length) throw new AIError('metadata ends too early');
+    if (this.o + n > this.b.length) throw new ReplyError('metadata ends too early');
   }
 }

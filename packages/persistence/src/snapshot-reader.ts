@@ -1,4 +1,4 @@
-import { AIError, Tensor, type ValueRecord } from '@modelkv/core';
+import { ReplyError, Tensor, type ValueRecord } from '@modelkv/core';
 import { crc32, crc32Yielding } from './crc32.js';
 import { type FileReader, UnexpectedEof } from './file-reader.js';
 import {
@@ -129,7 +129,7 @@ function decodeRecord(type: number, meta: Buffer, payload: Buffer, maxTensorByte
     case RECORD_SCRIPT:
       return { kind: 'script', script: scriptFromFields(decodeFields(meta), payload) };
     default:
-      throw new AIError(`unknown record type ${type}`);
+      throw new ReplyError(`unknown record type ${type}`);
   }
 }
 

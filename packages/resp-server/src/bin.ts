@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { USAGE, UsageError, parseCliArgs } from './cli-args.js';
+import { consoleLogger } from './console-logger.js';
 import { ModelkvServer } from './server.js';
 import { packageVersion } from './version.js';
 
@@ -20,7 +21,8 @@ async function main(): Promise<void> {
     process.stdout.write(`modelkv-server ${packageVersion()}\n`);
     return;
   }
-  const server = new ModelkvServer(request.options);
+  const logger = consoleLogger();
+  const server = new ModelkvServer({ ...request.options, logger });
   let address;
   try {
     address = await server.listen();
@@ -38,11 +40,28 @@ async function main(): Promise<void> {
   process.on('uncaughtException', (err) => {
     process.stderr.write(`modelkv-server: uncaught exception: ${err.stack ?? err.message}\n`);
   });
-  const stop = (): void => {
-    void server.close().then(() => process.exit(0));
+  // As SHUTDOWN: the append-only file written out, a snapshot when save points are set.
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.notice(`Received ${signal} scheduling shutdown...`);
+    server.shutdownGracefully().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        stopping = false;
+        logger.warning(
+          `${signal} received but errors trying to shut down the server, check the logs for more information: ${err instanceof Error ? err.message : String(err)}`,
+        );
+      },
+    );
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  process.on('SIGTERM', () => {
+    stop('SIGTERM');
+  });
+  process.on('SIGINT', () => {
+    stop('SIGINT');
+  });
   server.on('shutdown', () => process.exit(0));
   process.stdout.write(`Ready to accept connections tcp ${address.host}:${address.port}\n`);
 }

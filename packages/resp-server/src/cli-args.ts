@@ -1,5 +1,6 @@
 import { type BackendName, parseBackendName } from '@modelkv/core';
 import { parseMemory } from './args.js';
+import { applyStartParams, defaultSettings, isStartParam } from './config.js';
 import type { BackendToLoad, ServerOptions } from './server.js';
 
 export interface CliRequest {
@@ -21,6 +22,29 @@ Options (redis-server style, "--name value"; "--name=value" works too):
   --inter-op-threads N        operators a backend may run at once (0: its default)
   --proto-max-bulk-len BYTES  largest bulk string a client may send, e.g. 536870912 or 512mb
   --maxclients N              most clients connected at once (default 10000)
+
+Persistence (redis.conf's names and meanings):
+  --dir DIR                   where the snapshot and the append-only file live (default: cwd)
+  --dbfilename NAME           snapshot file name (default dump.rdb)
+  --save "SECS CHANGES ..."   snapshot when CHANGES writes happened within SECS seconds;
+                              "" (the default) takes none by itself
+  --appendonly yes|no         log every write to the append-only file (default no)
+  --appendfilename NAME       append-only file name (default appendonly.aof)
+  --appenddirname NAME        directory of its files, inside --dir (default appendonlydir)
+  --appendfsync always|everysec|no
+                              when the append-only file is synced (default everysec)
+  --auto-aof-rewrite-percentage N, --auto-aof-rewrite-min-size BYTES
+                              rewrite the file once it grew N% past its last rewrite (100, 64mb)
+  --aof-load-truncated yes|no load a file cut short at its end (default yes)
+  --aof-use-rdb-preamble yes|no
+                              rewritten files start with a snapshot (default yes)
+  --stop-writes-on-bgsave-error yes|no
+                              refuse writes while snapshots fail (default yes)
+  --keep-models-without-backend yes|no
+                              at start, keep models whose backend is not loaded as stored
+                              values that answer ERR until it is (default no: refuse to start)
+  --enable-debug-command no|yes|local
+                              who may run DEBUG (RELOAD) (default no)
   -h, --help                  show this help
   -v, --version               show the version
 
@@ -35,6 +59,7 @@ export function parseCliArgs(args: readonly string[]): CliRequest {
     -readonly [K in keyof ServerOptions]: ServerOptions[K];
   } = {};
   const backends: BackendToLoad[] = [];
+  const config: [string, string][] = [];
   const queue = args.flatMap((a) => {
     const eq = a.indexOf('=');
     return a.startsWith('--') && eq > 2 ? [a.slice(0, eq), a.slice(eq + 1)] : [a];
@@ -99,10 +124,27 @@ export function parseCliArgs(args: readonly string[]): CliRequest {
         options.protoMaxBulkLen = n;
         break;
       }
+      case '--save': {
+        // As redis-server: the words up to the next option are the save points.
+        const words: string[] = [take(flag)];
+        while (queue.length > 0 && !queue[0]!.startsWith('--')) words.push(queue.shift()!);
+        config.push(['save', words.join(' ')]);
+        break;
+      }
       default:
+        if (flag.startsWith('--') && isStartParam(flag.slice(2))) {
+          config.push([flag.slice(2).toLowerCase(), take(flag)]);
+          break;
+        }
         throw new UsageError(`unknown option '${flag}' (see --help)`);
     }
   }
+  try {
+    applyStartParams(defaultSettings(), config);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (config.length > 0) options.config = config;
   options.backends = backends;
   return { action: 'run', options };
 }

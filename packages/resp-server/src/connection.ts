@@ -2,10 +2,13 @@ import type { Socket } from 'node:net';
 import { type Engine, isReplyError, oneLine } from '@modelkv/core';
 import type { CommandSpec } from './command-table.js';
 import type { CommandContext, ClientState, ServerContext } from './context.js';
+import { refusal } from './dispatch-checks.js';
 import { isReadBufferView } from './read-buffer.js';
 import { ProtocolError, RespParser } from './resp-parser.js';
 import { type Protocol, RespWriter } from './resp-writer.js';
+import { ReplyMarks } from './reply-marks.js';
 import { readInto } from './socket-reader.js';
+import { type QueuedCommand, Transaction, runsInsideMulti } from './transaction.js';
 
 /** Replies are flushed mid-batch once this much is pending, so a long pipeline feels back-pressure. */
 const FLUSH_BYTES = 1024 * 1024;
@@ -42,6 +45,7 @@ export class Connection implements CommandContext, ClientState {
   lastCommand = 'NULL';
   command!: CommandSpec;
   blocked = false;
+  readonly tx = new Transaction();
 
   private readonly parser: RespParser;
   private readonly socket: Socket;
@@ -49,6 +53,11 @@ export class Connection implements CommandContext, ClientState {
   private closing = false;
   private closed = false;
   private waitingForDrain = false;
+  /** Replies held back until the append-only file holds what they acknowledge. */
+  private readonly marks = new ReplyMarks();
+  private waitingForDisk = false;
+  /** Another client runs alone (ExecGate), or the append-only file is behind: the next command waits. */
+  private held = false;
 
   constructor(
     accepted: Socket,
@@ -87,6 +96,10 @@ export class Connection implements CommandContext, ClientState {
     this.reply.protocol = p;
   }
 
+  get multiCount(): number {
+    return this.tx.count;
+  }
+
   get queryBufferBytes(): number {
     return this.parser.bufferedBytes;
   }
@@ -116,7 +129,19 @@ export class Connection implements CommandContext, ClientState {
 
   /** Runs the complete commands received, in order, until one has to wait. */
   private process(): void {
-    while (!this.blocked && !this.closing && !this.waitingForDrain) {
+    while (!this.blocked && !this.closing && !this.waitingForDrain && !this.held) {
+      if (this.server.gate.holds(this)) {
+        this.held = true;
+        this.updateReading();
+        this.server.gate.hold(this.onReleased);
+        break;
+      }
+      if (this.server.persistence.backlogged()) {
+        this.held = true;
+        this.updateReading();
+        this.server.persistence.whenCaughtUp(this.onReleased);
+        break;
+      }
       let argv: Buffer[] | null;
       try {
         argv = this.parser.next();
@@ -144,35 +169,92 @@ export class Connection implements CommandContext, ClientState {
     this.lastInteraction = Date.now();
     const spec = this.server.commands.lookup(argv);
     if (typeof spec === 'string') {
+      this.tx.refused();
       this.server.stats.errorReplies++;
       this.reply.error(spec);
       return;
     }
+    const refused = refusal(this, spec);
+    if (refused !== undefined) {
+      this.tx.refused();
+      this.server.stats.errorReplies++;
+      this.reply.error(refused);
+      return;
+    }
+    if (this.tx.active && !runsInsideMulti(spec)) {
+      this.lastCommand = spec.name;
+      this.tx.add({ spec, argv: ownArgs(argv) });
+      this.reply.simple('QUEUED');
+      return;
+    }
+    const waiting = this.invoke(spec, argv);
+    if (waiting === undefined) return;
+    this.blocked = true;
+    this.updateReading();
+    void waiting.then(() => {
+      this.unblock();
+    });
+  }
+
+  runQueued(command: QueuedCommand): Promise<void> | undefined {
+    return this.invoke(command.spec, command.argv);
+  }
+
+  /**
+   * Runs a command's handler, its error (if any) written as the reply. Returns a promise, which
+   * never rejects, when the handler waits.
+   */
+  private invoke(spec: CommandSpec, argv: Buffer[]): Promise<void> | undefined {
     this.lastCommand = spec.name;
     this.command = spec;
     this.server.stats.commandsProcessed++;
     const handler = spec.handler!;
-    if (handler instanceof AsyncFunction) argv = ownArgs(argv);
+    const start = this.reply.written + this.reply.pendingBytes;
+    const waits = handler instanceof AsyncFunction;
+    if (waits) {
+      argv = ownArgs(argv);
+      this.server.gate.started();
+    }
     let result: void | Promise<void>;
     try {
       result = handler(this, argv);
     } catch (err) {
       this.replyError(err);
-      return;
+      this.marks.add(start, this.server.persistence.durabilityPoint());
+      return undefined;
     }
-    if (result === undefined) return;
-    this.blocked = true;
-    this.updateReading();
-    result.then(
+    if (result === undefined) {
+      this.marks.add(start, this.server.persistence.durabilityPoint());
+      return undefined;
+    }
+    if (!waits) this.server.gate.started();
+    return result.then(
       () => {
-        this.unblock();
+        this.server.gate.finished();
+        this.marks.add(start, this.server.persistence.durabilityPoint());
       },
       (err: unknown) => {
+        this.server.gate.finished();
         this.replyError(err);
-        this.unblock();
+        this.marks.add(start, this.server.persistence.durabilityPoint());
       },
     );
   }
+
+  private readonly onDurable = (): void => {
+    this.waitingForDisk = false;
+    if (this.closed) return;
+    this.flush();
+    this.updateReading();
+    this.process();
+  };
+
+  private readonly onReleased = (): void => {
+    this.held = false;
+    if (this.closed) return;
+    this.updateReading();
+    this.process();
+  };
 
   private unblock(): void {
     this.blocked = false;
@@ -192,17 +274,31 @@ export class Connection implements CommandContext, ClientState {
     this.reply.error(`ERR internal error: ${oneLine(message)}`);
   }
 
+  /**
+   * Sends the replies written so far, up to the first one whose writes the append-only file does
+   * not hold yet (group commit: one write, and with appendfsync always one fdatasync, for all the
+   * clients of a turn of the event loop); `onDurable` sends the rest.
+   */
   private flush(): void {
     if (this.closed) {
       this.reply.discard();
       return;
     }
+    const persistence = this.server.persistence;
+    const limit = this.marks.limit(persistence.durable);
     const before = this.reply.written;
-    const ok = this.reply.flushTo(this.socket);
+    const ok = this.reply.flushTo(this.socket, limit - before);
     this.server.stats.netOutputBytes += this.reply.written - before;
     if (!ok && !this.waitingForDrain) {
       this.waitingForDrain = true;
       this.updateReading();
+    }
+    if (limit !== Infinity) {
+      if (!this.waitingForDisk) {
+        this.waitingForDisk = true;
+        persistence.whenDurable(this.marks.next, this.onDurable);
+      }
+      return;
     }
     if (this.closing) this.end();
   }
@@ -216,7 +312,7 @@ export class Connection implements CommandContext, ClientState {
 
   private updateReading(): void {
     if (this.closed) return;
-    if (this.blocked || this.waitingForDrain) this.socket.pause();
+    if (this.blocked || this.waitingForDrain || this.held) this.socket.pause();
     else this.socket.resume();
   }
 
@@ -228,6 +324,7 @@ export class Connection implements CommandContext, ClientState {
   private readonly onSocketClose = (): void => {
     this.closed = true;
     this.closing = true;
+    this.server.watches.unwatchAll(this.tx);
     this.reply.discard();
     this.onClose(this);
   };

@@ -1,8 +1,12 @@
-import type { Engine } from '@modelkv/core';
+import type { Engine, Logger } from '@modelkv/core';
+import type { Persistence } from '@modelkv/persistence';
 import type { CommandSpec, CommandTable } from './command-table.js';
 import type { ServerConfig } from './config.js';
+import type { ExecGate } from './exec-gate.js';
 import type { Protocol, RespWriter } from './resp-writer.js';
 import type { ServerStats } from './stats.js';
+import type { QueuedCommand, Transaction } from './transaction.js';
+import type { WatchRegistry } from './watch-registry.js';
 
 /** What a command handler sees of the client that sent the command. */
 export interface ClientState {
@@ -21,6 +25,8 @@ export interface ClientState {
   readonly blocked: boolean;
   readonly queryBufferBytes: number;
   readonly outputBufferBytes: number;
+  /** Commands queued since MULTI, or -1 outside MULTI. */
+  readonly multiCount: number;
 }
 
 /** What a command handler sees of the server. */
@@ -34,6 +40,11 @@ export interface ServerContext {
   readonly startedAt: number;
   /** The TCP port listened on (0 before listening). */
   readonly port: number;
+  readonly logger: Logger;
+  readonly persistence: Persistence;
+  /** Lets a command run while every other client waits (EXEC with runs, SAVE, DEBUG RELOAD). */
+  readonly gate: ExecGate;
+  readonly watches: WatchRegistry;
   clients(): Iterable<ClientState>;
   /** Closes the server and every client; the bin then exits. */
   shutdown(): void;
@@ -52,6 +63,10 @@ export interface CommandContext {
   readonly client: ClientState;
   /** The command being run (for its arity error: `wrongArity(ctx.command, argv)`). */
   readonly command: CommandSpec;
+  /** This client's MULTI / WATCH state. */
+  readonly tx: Transaction;
   /** Closes the connection once the replies written so far have been sent (QUIT). */
   closeAfterReply(): void;
+  /** Runs a command queued by MULTI, its reply (or error) written in place; a promise when it waits. */
+  runQueued(command: QueuedCommand): Promise<void> | undefined;
 }

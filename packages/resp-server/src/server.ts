@@ -1,14 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
-import { type BackendName, Engine, type LogFields, silentLogger } from '@modelkv/core';
+import { type BackendName, Engine, type LogFields, type Logger, silentLogger } from '@modelkv/core';
+import { Persistence } from '@modelkv/persistence';
 import { CommandTable } from './command-table.js';
 import { COMMANDS } from './commands/index.js';
-import { DEFAULT_BIND, DEFAULT_PORT, ServerConfig, type ServerSettings, defaultSettings } from './config.js';
+import { DEFAULT_BIND, DEFAULT_PORT, ServerConfig, type ServerSettings, applyStartParams, defaultSettings } from './config.js';
 import { Connection } from './connection.js';
 import type { ClientState, ServerContext } from './context.js';
+import { ExecGate, exclusively } from './exec-gate.js';
 import { ServerStats } from './stats.js';
 import { packageVersion } from './version.js';
+import { WatchRegistry } from './watch-registry.js';
 
 export interface BackendToLoad {
   readonly name: BackendName;
@@ -33,6 +36,13 @@ export interface ServerOptions {
   readonly cwd?: string;
   /** An engine to serve instead of a new one. */
   readonly engine?: Engine;
+  /**
+   * Further parameters by their CONFIG names, as the command line gives them (`appendonly`,
+   * `dir`, `save`, ...); applied before anything starts.
+   */
+  readonly config?: readonly (readonly [string, string])[];
+  /** Where the server reports what happens. Default: warnings on stderr. */
+  readonly logger?: Logger;
 }
 
 export interface ListenAddress {
@@ -56,6 +66,11 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
   readonly runId = randomBytes(20).toString('hex');
   readonly startedAt = Date.now();
 
+  readonly logger: Logger;
+  readonly persistence: Persistence;
+  readonly gate = new ExecGate();
+  readonly watches: WatchRegistry;
+
   private readonly settings: ServerSettings;
   private readonly backendsToLoad: readonly BackendToLoad[];
   private readonly connections = new Map<number, Connection>();
@@ -78,7 +93,14 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
         maxClients: options.maxClients,
       }),
     };
+    applyStartParams(this.settings, options.config ?? []);
     this.config = new ServerConfig(this.settings);
+    this.logger = options.logger ?? {
+      ...silentLogger,
+      warning: (message, fields) => {
+        warnOnStderr(message, fields);
+      },
+    };
     this.backendsToLoad = options.backends ?? [];
     this.engine =
       options.engine ??
@@ -88,13 +110,15 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
         interOpThreads: this.settings.interOpThreads,
         maxTensorBytes: this.settings.protoMaxBulkLen,
         cwd: options.cwd,
-        logger: {
-          ...silentLogger,
-          warning: (message, fields) => {
-            this.warn(message, fields);
-          },
-        },
+        logger: this.logger,
       });
+    this.persistence = new Persistence(this.engine, this.settings, this.logger);
+    this.watches = new WatchRegistry(this.engine.keyspace);
+    this.config.onSet = (names) => {
+      this.persistence.configure(names).catch((err: unknown) => {
+        this.reportInternalError(err, `applying CONFIG SET ${names.join(' ')}`);
+      });
+    };
     // Paused: a connection reads into its own memory, starting with the first byte.
     this.tcp = net.createServer({ noDelay: true, keepAlive: true, highWaterMark: SOCKET_BUFFER_BYTES, pauseOnConnect: true }, (socket) => {
       this.accept(socket);
@@ -109,9 +133,13 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
     return this.listening ? this.settings.port : 0;
   }
 
-  /** Loads the configured backends, then listens. Resolves to the address actually bound. */
+  /**
+   * Loads the configured backends, listens, and loads the data (the append-only file or the
+   * snapshot; clients get LOADING meanwhile). Resolves to the address bound once the data is in.
+   */
   async listen(): Promise<ListenAddress> {
     for (const b of this.backendsToLoad) await this.engine.loadBackend(b.name, b.path);
+    this.persistence.loading = true;
     await new Promise<void>((resolve, reject) => {
       const onError = (err: Error): void => {
         reject(err);
@@ -125,6 +153,7 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
     const addr = this.tcp.address() as net.AddressInfo;
     this.settings.port = addr.port;
     this.listening = true;
+    await this.persistence.start();
     return { host: this.settings.bind, port: addr.port };
   }
 
@@ -132,7 +161,7 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
     yield* this.connections.values();
   }
 
-  /** Stops listening and closes every client. */
+  /** Stops listening and closes every client, without saving anything. */
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
       for (const c of this.connections.values()) c.destroy();
@@ -143,25 +172,37 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
       this.tcp.close(() => {
         resolve();
       });
-    });
+    }).then(() => this.persistence.close());
     return this.closing;
   }
 
+  /** Closes the server once SHUTDOWN has done what persistence needs; emits 'shutdown'. */
   shutdown(): void {
     void this.close().then(() => this.emit('shutdown'));
+  }
+
+  /**
+   * What SIGTERM does (SHUTDOWN without arguments): waits for the runs in flight, writes the
+   * append-only file out, saves a snapshot when save points are set, then closes. Rejects, and
+   * keeps serving, when that fails.
+   */
+  async shutdownGracefully(): Promise<void> {
+    this.gate.started();
+    try {
+      await exclusively(this.gate, this, () => this.persistence.shutdown(undefined, false));
+    } finally {
+      this.gate.finished();
+    }
+    await this.close();
   }
 
   reportInternalError(err: unknown, context: string): void {
     this.warn(`internal error ${context}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   }
 
-  /**
-   * The one place the server's own warnings (and the engine's) are written: stderr, until the
-   * server has a logger of its own to hand them to.
-   */
+  /** The one place the server's own warnings (and the engine's) go: its logger. */
   private warn(message: string, fields?: LogFields): void {
-    const context = fields ? Object.entries(fields).map(([k, v]) => ` ${k}=${String(v)}`) : [];
-    process.stderr.write(`modelkv-server: ${message}${context.join('')}\n`);
+    this.logger.warning(message, fields);
   }
 
   private accept(socket: net.Socket): void {
@@ -192,4 +233,10 @@ export { DEFAULT_BIND, DEFAULT_PORT };
 
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Warnings of a server made without a logger: stderr, one line each. */
+function warnOnStderr(message: string, fields?: LogFields): void {
+  const context = fields ? Object.entries(fields).map(([k, v]) => ` ${k}=${String(v)}`) : [];
+  process.stderr.write(`modelkv-server: ${message}${context.join('')}\n`);
 }

@@ -8,7 +8,6 @@ function flush(ctx: CommandContext, argv: Buffer[]): void {
     throw syntaxError();
   }
   ctx.engine.flush();
-  ctx.reply.ok();
 }
 
 export const flushdb = command({
@@ -17,7 +16,10 @@ export const flushdb = command({
   flags: ['write'],
   group: 'server',
   summary: 'Removes all keys from the current database.',
-  handler: flush,
+  handler(ctx, argv) {
+    flush(ctx, argv);
+    ctx.reply.ok();
+  },
 });
 
 export const flushall = command({
@@ -26,5 +28,10 @@ export const flushall = command({
   flags: ['write'],
   group: 'server',
   summary: 'Removes all keys from all databases.',
-  handler: flush,
+  handler(ctx, argv) {
+    flush(ctx, argv);
+    // As Redis: a background save stops, and with save points an empty snapshot replaces the old.
+    ctx.server.persistence.flushAll();
+    ctx.reply.ok();
+  },
 });
