@@ -1,18 +1,13 @@
 import { truncate } from 'node:fs/promises';
-import { ReplyError, type Engine, type Logger, type RestoreOptions, keyBuffer } from '@modelkv/core';
+import type { Engine, Logger, RestoreOptions } from '@modelkv/core';
 import { type AofOperation, parseAofCommand } from './aof-commands.js';
 import { AofReader } from './aof-reader.js';
 import { FileReader, UnexpectedEof } from './file-reader.js';
 import { SNAPSHOT_MAGIC } from './snapshot-format.js';
-import { FormatError, SnapshotReader, printable, startsWithSnapshot } from './snapshot-reader.js';
+import { LoadError, Replayer } from './replay.js';
+import { FormatError, SnapshotReader, startsWithSnapshot } from './snapshot-reader.js';
 
-/** Why the data could not be loaded; the server refuses to start with this message. */
-export class LoadError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'LoadError';
-  }
-}
+export { LoadError };
 
 export interface LoadProgress {
   totalBytes: number;
@@ -51,14 +46,16 @@ export async function loadSnapshot(path: string, target: LoadTarget): Promise<Lo
 
 async function readSnapshotInto(snapshot: SnapshotReader, reader: FileReader, path: string, target: LoadTarget): Promise<number> {
   let keys = 0;
+  const replay = new Replayer(target.engine, target.restore);
   try {
     await snapshot.readHeader();
     for (let r = await snapshot.next(); r !== undefined; r = await snapshot.next()) {
-      await apply(target, { op: 'set', key: r.key, record: r.record }, path, snapshot.recordOffset);
+      await replay.apply({ op: 'set', key: r.key, record: r.record }, `${path} (offset ${snapshot.recordOffset})`);
       keys++;
       target.progress.keys++;
       target.progress.loadedBytes = reader.offset;
     }
+    await replay.finish();
   } catch (err) {
     if (err instanceof FormatError) throw new LoadError(`${path}: bad snapshot: ${err.message}`);
     if (err instanceof UnexpectedEof) {
@@ -88,6 +85,7 @@ export async function loadAof(path: string, target: LoadTarget, options: AofLoad
   let keys = 0;
   let validBytes = 0;
   let cutAt: number | undefined;
+  const replay = new Replayer(target.engine, target.restore);
   try {
     if ((await reader.fill(SNAPSHOT_MAGIC.length)) && startsWithSnapshot(reader.peek())) {
       keys += await readSnapshotInto(new SnapshotReader(reader, target.engine.maxTensorBytes), reader, path, target);
@@ -129,17 +127,18 @@ export async function loadAof(path: string, target: LoadTarget, options: AofLoad
       }
       if (op.op === 'exec') {
         if (!transaction) throw new LoadError(`Bad file format in ${path} at offset ${cmd.start}: EXEC without MULTI`);
-        for (const queued of transaction.ops) keys += await apply(target, queued, path, transaction.start);
+        for (const queued of transaction.ops) await replay.apply(queued, `${path} (offset ${transaction.start})`);
         transaction = undefined;
       } else if (transaction) {
         transaction.ops.push(op);
         continue;
       } else {
-        keys += await apply(target, op, path, cmd.start);
+        await replay.apply(op, `${path} (offset ${cmd.start})`);
       }
       validBytes = cmd.end;
       target.progress.loadedBytes = cmd.end;
     }
+    await replay.finish();
   } finally {
     await reader.close();
   }
@@ -160,27 +159,4 @@ export async function loadAof(path: string, target: LoadTarget, options: AofLoad
   );
   await truncate(path, cutAt);
   return { keys, validBytes: cutAt, truncated: true };
-}
-
-async function apply(target: LoadTarget, op: AofOperation, path: string, offset: number): Promise<number> {
-  const store = target.engine.keyspace;
-  switch (op.op) {
-    case 'set':
-      try {
-        // Keys read back are the keyspace's own (one char per byte): hand them over as bytes.
-        await target.engine.restore(keyBuffer(op.key), op.record, target.restore);
-      } catch (err) {
-        const why = err instanceof ReplyError ? err.message : String(err);
-        throw new LoadError(`cannot load key '${printable(op.key)}' from ${path} (offset ${offset}): ${why}`);
-      }
-      return 1;
-    case 'delete':
-      for (const k of op.keys) store.delete(k);
-      return 0;
-    case 'flush':
-      store.flush();
-      return 0;
-    default:
-      return 0;
-  }
 }
