@@ -5,7 +5,7 @@
 // the default automatic rewrites). redis-benchmark drives both with the same payloads (1 KiB,
 // 64 KiB), 50 clients, pipeline 1 and 16. Prints ops/s and the modelkv/redis ratio per row, the
 // median of ROUNDS alternating runs after a warm-up. BENCH_SCALE=<factor> scales request counts.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { redisBenchmark } from './lib/redis-benchmark.mjs';
@@ -57,11 +57,7 @@ async function main() {
     for (const [i, setting] of SETTINGS.entries()) {
       const mkDir = join(root, `modelkv-${i}`);
       const rdDir = join(root, `redis-${i}`);
-      for (const d of [mkDir, rdDir]) rmSync(d, { recursive: true, force: true });
-      await import('node:fs').then((fs) => {
-        fs.mkdirSync(mkDir);
-        fs.mkdirSync(rdDir);
-      });
+      for (const d of [mkDir, rdDir]) mkdirSync(d);
       const modelkv = await startModelkv([...setting.args, '--dir', mkDir]);
       const redis = await startRedis([...setting.args, '--dir', rdDir]).catch(async (err) => {
         await modelkv.stop();
