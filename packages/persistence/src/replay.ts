@@ -1,4 +1,4 @@
-import { ReplyError, type Engine, type RestoreOptions, keyBuffer } from '@modelkv/core';
+import { type Engine, type RestoreOptions, isReplyError, keyBuffer } from '@modelkv/core';
 import type { AofOperation } from './aof-commands.js';
 import { printable } from './snapshot-reader.js';
 
@@ -36,7 +36,7 @@ export class Replayer {
         await this.settle(op.key);
         // Keys read back are the keyspace's own (one char per byte): hand them over as bytes.
         const job = this.engine.restore(keyBuffer(op.key), op.record, this.restore).catch((err: unknown) => {
-          const why = err instanceof ReplyError ? err.message : String(err);
+          const why = isReplyError(err) ? err.message : String(err);
           this.failure ??= new LoadError(`cannot load key '${printable(op.key)}' from ${where}: ${why}`);
         });
         if (op.record.kind === 'tensor') {
