@@ -201,7 +201,10 @@ export class Engine {
       await this.release(handle, k);
       throw wrongType();
     }
-    this.keyspace.set(k, modelValue(args, handle, () => this.release(handle, k)));
+    this.keyspace.set(
+      k,
+      modelValue(args, handle, () => this.release(handle, k)),
+    );
   }
 
   modelGet(key: Key): ModelInfo {
@@ -259,7 +262,10 @@ export class Engine {
       await this.release(handle, k);
       throw wrongType();
     }
-    this.keyspace.set(k, scriptValue(device, source, handle, () => this.release(handle, k)));
+    this.keyspace.set(
+      k,
+      scriptValue(device, source, handle, () => this.release(handle, k)),
+    );
   }
 
   scriptGet(key: Key): ScriptInfo {
@@ -320,7 +326,10 @@ export class Engine {
         } else {
           throw missingBackend(k, 'model', args.backend);
         }
-        this.keyspace.set(k, modelValue(args, handle, () => this.release(handle, k)));
+        this.keyspace.set(
+          k,
+          modelValue(args, handle, () => this.release(handle, k)),
+        );
         return;
       }
       case 'script': {
@@ -339,7 +348,10 @@ export class Engine {
         } else {
           throw missingBackend(k, 'script', 'TORCH');
         }
-        this.keyspace.set(k, scriptValue(device, source, handle, () => this.release(handle, k)));
+        this.keyspace.set(
+          k,
+          scriptValue(device, source, handle, () => this.release(handle, k)),
+        );
         return;
       }
     }
@@ -405,7 +417,6 @@ export class Engine {
       });
     }
   }
-
 
   /** A key holding another kind of value is not overwritten: WRONGTYPE, as the reference did. */
   private assertKind(k: string, kind: ValueKind): void {

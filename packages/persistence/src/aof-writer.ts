@@ -54,6 +54,8 @@ export class AofWriter {
   private lastSync = Date.now();
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Where the MULTI of a transaction still open was appended. */
+  private openMultiAt: number | undefined;
 
   constructor(
     private handle: FileHandle,
@@ -86,10 +88,13 @@ export class AofWriter {
 
   append(args: readonly Arg[]): void {
     if (this.closed) return;
+    // A transaction is durable once its EXEC is: nothing after its MULTI counts as durable before.
+    if (args[0] === 'MULTI') this.openMultiAt = this.appended;
     const before = this.pending.length;
     this.pending.command(args);
     const n = this.pending.length - before;
     this.appended += n;
+    if (args[0] === 'EXEC') this.openMultiAt = undefined;
     this.fileSize += n;
     this.schedule();
   }
@@ -280,7 +285,8 @@ export class AofWriter {
     this.retryTimer.unref();
   }
 
-  private markDurable(seq: number): void {
+  private markDurable(written: number): void {
+    const seq = this.openMultiAt !== undefined && this.openMultiAt < written ? this.openMultiAt : written;
     if (seq <= this.durable) return;
     this.durable = seq;
     let n = 0;

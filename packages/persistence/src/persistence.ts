@@ -256,9 +256,17 @@ export class Persistence {
     return this.bgsaveJob?.done ?? Promise.resolve();
   }
 
-  /** FLUSHALL: what follows emptying the keyspace, as in Redis. */
-  flushAll(): void {
-    this.bgsaveJob?.abort();
+  /**
+   * FLUSHALL: what follows emptying the keyspace, as in Redis: a background save in progress is
+   * stopped (its file would hold what was just removed) and, with save points, an empty snapshot
+   * replaces the last one.
+   */
+  async flushAll(): Promise<void> {
+    const job = this.bgsaveJob;
+    if (job) {
+      job.abort();
+      await job.done;
+    }
     if (this.settings.save.length > 0) {
       try {
         saveEmptySnapshotSync(this.rdbPath, this.tempPath('rdb'));
@@ -302,27 +310,32 @@ export class Persistence {
       const view = this.engine.keyspace.view();
       const dirtyBefore = this.dirty;
       this.lastBgsaveTry = Date.now();
-      saveSnapshotFile(view, this.rdbPath, this.tempPath('rdb'), state.job.progress, controller.signal)
-        .then(
-          () => {
-            this.savedAt(dirtyBefore, state.job.startedAt);
-            this.logger.notice('Background saving terminated with success');
-          },
-          (err: unknown) => {
-            if (err instanceof SaveAborted) {
-              this.logger.notice('Background saving stopped');
-              return;
-            }
-            this.lastBgsaveStatus = 'err';
-            this.lastBgsaveTimeSec = seconds(state.job.startedAt);
-            this.logger.warning(`Background saving error: ${describe(err)}`);
-          },
-        )
-        .finally(() => {
+      this.outcome(saveSnapshotFile(view, this.rdbPath, this.tempPath('rdb'), state.job.progress, controller.signal), 'Background saving', {
+        ok: () => {
+          this.savedAt(dirtyBefore, state.job.startedAt);
+          this.logger.notice('Background saving terminated with success');
+        },
+        failed: (err) => {
+          this.lastBgsaveStatus = 'err';
+          this.lastBgsaveTimeSec = seconds(state.job.startedAt);
+          this.logger.warning(`Background saving error: ${describe(err)}`);
+        },
+        done: () => {
           this.bgsaveJob = undefined;
           state.finish();
-        });
+        },
+      });
     });
+  }
+
+  /** Routes a background job's end: success, failure, or a stop on purpose (only logged). */
+  private outcome(job: Promise<void>, what: string, then: { ok: () => void; failed: (err: unknown) => void; done: () => void }): void {
+    job
+      .then(then.ok, (err: unknown) => {
+        if (err instanceof SaveAborted) this.logger.notice(`${what} stopped`);
+        else then.failed(err);
+      })
+      .finally(then.done);
   }
 
   /** The bookkeeping of a background job: its progress, how to stop it, when it is done. */
@@ -419,29 +432,24 @@ export class Persistence {
           : undefined,
       });
     };
-    run()
-      .then(
-        () => {
-          this.lastRewriteStatus = 'ok';
-          this.rewriteFailures = 0;
-          this.aofRewrites++;
-          this.logger.notice('Background AOF rewrite finished successfully');
-        },
-        (err: unknown) => {
-          if (err instanceof SaveAborted) {
-            this.logger.notice('Background AOF rewrite stopped');
-            return;
-          }
-          this.lastRewriteStatus = 'err';
-          this.rewriteFailures++;
-          this.logger.warning(`Background AOF rewrite failed: ${describe(err)}`);
-        },
-      )
-      .finally(() => {
+    this.outcome(run(), 'Background AOF rewrite', {
+      ok: () => {
+        this.lastRewriteStatus = 'ok';
+        this.rewriteFailures = 0;
+        this.aofRewrites++;
+        this.logger.notice('Background AOF rewrite finished successfully');
+      },
+      failed: (err) => {
+        this.lastRewriteStatus = 'err';
+        this.rewriteFailures++;
+        this.logger.warning(`Background AOF rewrite failed: ${describe(err)}`);
+      },
+      done: () => {
         this.lastRewriteTimeSec = seconds(state.job.startedAt);
         this.rewriteJob = undefined;
         state.finish();
-      });
+      },
+    });
   }
 
   private async detachAof(): Promise<void> {

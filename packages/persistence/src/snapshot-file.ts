@@ -5,7 +5,7 @@ import type { StoreView } from '@modelkv/core';
 import { crc32 } from './crc32.js';
 import { FileSink } from './file-sink.js';
 import { END_BYTES, RECORD_END, encodeHeader } from './snapshot-format.js';
-import { type SnapshotProgress, writeSnapshot } from './snapshot-writer.js';
+import { SaveAborted, type SnapshotProgress, writeSnapshot } from './snapshot-writer.js';
 
 /**
  * Saves a view to `path` the safe way: written to `tempPath`, synced, renamed over `path`, and
@@ -26,6 +26,7 @@ export async function saveSnapshotFile(
     await sink.sync();
     await sink.close();
     sink = undefined;
+    if (signal?.aborted) throw new SaveAborted();
     await rename(tempPath, path);
     await syncDirectory(dirname(path));
   } catch (err) {

@@ -113,7 +113,7 @@ test('FLUSHALL with save points leaves an empty snapshot; DEBUG RELOAD loads bac
     await p.debugReload({ save: true, flush: true });
     assertSameData(engine, copy);
     engine.flush();
-    p.flushAll();
+    await p.flushAll();
     await p.close();
     const back = await open(dir);
     assert.equal(back.engine.dbsize, 0);

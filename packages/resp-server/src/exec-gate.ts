@@ -1,18 +1,20 @@
 /**
  * Lets one client run alone: an EXEC whose commands wait on the engine (a model run), SAVE,
- * DEBUG RELOAD, SHUTDOWN. Redis runs these while every other client waits; so does this server.
- * An exclusive request first lets the commands already in flight (other clients' runs) finish,
- * holding new ones back, and then holds every other client's commands until it is released.
+ * DEBUG RELOAD, SHUTDOWN. Redis runs these while every other client waits; so does this server:
+ * while a client holds the gate, every other client's next command waits until it is released.
  *
- * Commands that wait on the engine are counted with `started` / `finished`; clients that must
- * hold their next command ask `holds` before running it (a property read on the hot path).
+ * Runs already in flight are not waited for by default (a run that never ends must not stop the
+ * server); `drain` waits for them first, holding new commands meanwhile (DEBUG RELOAD, whose
+ * reload must not interleave with a run storing its outputs). Commands that wait on the engine
+ * are counted with `started` / `finished` for that. Clients ask `holds` before each command (a
+ * property read on the hot path).
  */
 export class ExecGate {
   private owner: object | null = null;
   private depth = 0;
-  /** Waiting commands in flight, except those waiting here. */
+  /** Commands in flight that wait on the engine, except those waiting here. */
   private active = 0;
-  private readonly waiting: { who: object; resolve: () => void }[] = [];
+  private readonly waiting: { who: object; drain: boolean; resolve: () => void }[] = [];
   private held: (() => void)[] = [];
 
   /** Whether `who` must hold its next command until `hold`'s callback. */
@@ -39,14 +41,14 @@ export class ExecGate {
    * Resolves once `who` runs alone. Must be called from a command counted with `started` (it
    * stops counting while it waits); nests for the owner.
    */
-  async acquire(who: object): Promise<void> {
+  async acquire(who: object, options: { readonly drain?: boolean } = {}): Promise<void> {
     if (this.owner === who) {
       this.depth++;
       return;
     }
     this.active--;
     await new Promise<void>((resolve) => {
-      this.waiting.push({ who, resolve });
+      this.waiting.push({ who, drain: options.drain ?? false, resolve });
       this.grant();
     });
   }
@@ -64,11 +66,11 @@ export class ExecGate {
     }
   }
 
-  /** Hands the gate to the next waiter when nothing else runs; whether it did. */
+  /** Hands the gate to the next waiter (once nothing runs, if it drains); whether it did. */
   private grant(): boolean {
-    if (this.owner !== null || this.active > 0) return false;
-    const next = this.waiting.shift();
-    if (!next) return false;
+    const next = this.waiting[0];
+    if (this.owner !== null || !next || (next.drain && this.active > 0)) return false;
+    this.waiting.shift();
     this.owner = next.who;
     this.depth = 1;
     this.active++;
@@ -78,8 +80,13 @@ export class ExecGate {
 }
 
 /** Runs `fn` with `who` alone (see ExecGate); `who` must be a command counted as started. */
-export async function exclusively<T>(gate: ExecGate, who: object, fn: () => Promise<T>): Promise<T> {
-  await gate.acquire(who);
+export async function exclusively<T>(
+  gate: ExecGate,
+  who: object,
+  fn: () => Promise<T>,
+  options: { readonly drain?: boolean } = {},
+): Promise<T> {
+  await gate.acquire(who, options);
   try {
     return await fn();
   } finally {

@@ -67,6 +67,8 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'modelkv-tx-test-'));
   server = createServer({
     port: 0,
+    // Two runs at once on the CPU queue: a gated run of one client does not stall another's.
+    threadsPerQueue: 2,
     config: [
       ['dir', dir],
       ['appendonly', 'yes'],
@@ -222,6 +224,20 @@ describe('MULTI / EXEC / WATCH', () => {
     // The other client's write went in after the transaction, not during it.
     const after = file.slice(file.lastIndexOf('g:m'));
     assert.ok(after.lastIndexOf('$3\r\ng:x\r\n') > after.indexOf('EXEC'), 'the held write follows the transaction');
+  });
+
+  it("another client's run in flight does not hold EXEC up", async () => {
+    const a = await connect();
+    const b = await connect();
+    assert.deepEqual(await b.call('AI.MODELSET', 'f:slow', 'ONNX', 'CPU', 'BLOB', 'gated'), OK);
+    assert.deepEqual(await b.call('AI.MODELSET', 'f:fast', 'ONNX', 'CPU', 'BLOB', 'double'), OK);
+    assert.deepEqual(await b.call('AI.TENSORSET', 'f:x', 'FLOAT', '1', 'VALUES', '2'), OK);
+    const slow = b.call('AI.MODELRUN', 'f:slow', 'INPUTS', 'f:x', 'OUTPUTS', 'f:slow:out');
+    assert.deepEqual(await a.call('MULTI'), OK);
+    assert.deepEqual(await a.call('AI.MODELRUN', 'f:fast', 'INPUTS', 'f:x', 'OUTPUTS', 'f:y'), QUEUED);
+    assert.deepEqual(await a.call('EXEC'), [OK]);
+    gated.open();
+    assert.deepEqual(await slow, OK);
   });
 
   it('CLIENT LIST shows a client inside MULTI', async () => {

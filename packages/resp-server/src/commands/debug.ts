@@ -49,7 +49,8 @@ export const debug = command({
       else if (isWord(argv[i], 'NOFLUSH')) flush = false;
       else throw syntaxError();
     }
-    await exclusively(ctx.server.gate, ctx, () => ctx.server.persistence.debugReload({ save, flush }));
+    // Runs in flight finish first: one storing its outputs during the reload would be lost.
+    await exclusively(ctx.server.gate, ctx, () => ctx.server.persistence.debugReload({ save, flush }), { drain: true });
     ctx.reply.ok();
   },
 });

@@ -28,10 +28,10 @@ export const flushall = command({
   flags: ['write'],
   group: 'server',
   summary: 'Removes all keys from all databases.',
-  handler(ctx, argv) {
+  async handler(ctx, argv) {
     flush(ctx, argv);
     // As Redis: a background save stops, and with save points an empty snapshot replaces the old.
-    ctx.server.persistence.flushAll();
+    await ctx.server.persistence.flushAll();
     ctx.reply.ok();
   },
 });

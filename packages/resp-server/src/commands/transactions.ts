@@ -25,9 +25,9 @@ export const multi = command({
 /**
  * EXEC: runs the queued commands in order, their replies in one array. A transaction whose
  * commands include a run (or anything else that waits on the engine) runs alone: other clients'
- * runs in flight finish first, and other clients' commands wait until EXEC replies, so that
- * nothing interleaves with it, as in Redis. Its writes reach the append-only file as one
- * MULTI ... EXEC block.
+ * commands wait until EXEC replies, as in Redis. Runs other clients started before it are not
+ * waited for: one finishing meanwhile stores its outputs then (its reply waits for the
+ * transaction's end). The writes reach the append-only file as one MULTI ... EXEC block.
  */
 export const exec = command({
   ...TX,
