@@ -61,10 +61,21 @@ export class FrameBuffer {
     return parts;
   }
 
+  /** `<type><n>\r\n`, the digits written in place. */
   private header(type: number, n: number): void {
     this.ensure(24);
-    this.block[this.pos++] = type;
-    this.pos += this.block.write(String(n), this.pos, 'latin1');
+    const block = this.block;
+    block[this.pos++] = type;
+    let len = 1;
+    for (let t = n; t >= 10; t = Math.floor(t / 10)) len++;
+    let i = this.pos + len - 1;
+    while (n >= 10) {
+      const q = Math.floor(n / 10);
+      block[i--] = 0x30 + (n - q * 10);
+      n = q;
+    }
+    block[i] = 0x30 + n;
+    this.pos += len;
     this.crlf();
   }
 
