@@ -150,11 +150,15 @@ export class AofWriter {
     this.schedule();
   }
 
-  /** Stops writing (after flushAndSync when the data matters). */
+  /**
+   * Stops writing (after flushAndSync when the data matters). Whoever still waits is called back:
+   * with the file gone there is nothing more to wait for.
+   */
   async close(): Promise<void> {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.pause();
+    for (const w of this.waiters.splice(0)) w.resolve();
     for (const r of this.retired.splice(0)) await r.handle.close().catch(() => undefined);
     await this.handle.close().catch(() => undefined);
   }

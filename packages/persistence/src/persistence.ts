@@ -455,7 +455,7 @@ export class Persistence {
   private async detachAof(): Promise<void> {
     const aof = this.aof;
     if (!aof) return;
-    this.aof = undefined;
+    // No more appends; what was appended is written and synced before replies stop waiting for it.
     this.unsubscribeAof?.();
     this.unsubscribeAof = undefined;
     try {
@@ -463,6 +463,7 @@ export class Persistence {
     } catch (err) {
       this.logger.warning(`Error writing the append only file while closing it: ${describe(err)}`);
     }
+    this.aof = undefined;
     await aof.close();
   }
 
