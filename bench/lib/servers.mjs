@@ -9,9 +9,9 @@ import { REPO_ROOT } from './paths.mjs';
 
 const SERVER_BIN = join(REPO_ROOT, 'packages/resp-server/dist/src/bin.js');
 
-/** Runs the built modelkv-server with `--port 0` and waits for its Ready line. */
-export function startModelkv(args = []) {
-  const child = spawn(process.execPath, [SERVER_BIN, '--port', '0', ...args], {
+/** Runs the built modelkv-server (or another build's `bin`) with `--port 0` and waits for its Ready line. */
+export function startModelkv(args = [], bin = SERVER_BIN) {
+  const child = spawn(process.execPath, [bin, '--port', '0', ...args], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -54,7 +54,8 @@ function stopChild(child) {
   });
 }
 
-function freePort() {
+/** A TCP port free on 127.0.0.1 at the time of asking. */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);

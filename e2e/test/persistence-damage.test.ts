@@ -22,7 +22,11 @@ function run(file: string, args: string[], stdin = ''): Promise<{ code: number |
   child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
   child.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
   child.stdin.end(stdin);
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out })));
+  return new Promise((resolve) => {
+    child.on('close', (code) => {
+      resolve({ code, out });
+    });
+  });
 }
 
 const SERVER_BIN = join(REPO_ROOT, 'packages/resp-server/dist/src/bin.js');

@@ -52,7 +52,7 @@ function startWriter(port: number, seed: number, tag: string, log: string): Prom
     child.once('exit', (code) => {
       reject(new Error(`the writer exited (${code}) before writing`));
     });
-    createInterface({ input: child.stdout! }).once('line', () => {
+    createInterface({ input: child.stdout }).once('line', () => {
       child.removeAllListeners('exit');
       resolve(child);
     });

@@ -1,4 +1,4 @@
-import type { ScriptHandle, Tensor } from '@modelkv/core';
+import { type RunOptions, type ScriptHandle, type Tensor, addonTimeoutMs } from '@modelkv/core';
 import { type ScriptRef, addon } from './addon.js';
 import { fromNative } from './tensors.js';
 
@@ -10,8 +10,9 @@ export class TorchScript implements ScriptHandle {
     this.functionNames = addon.scriptFunctionNames(ref);
   }
 
-  async run(fn: string, inputs: readonly Tensor[], outputCount: number): Promise<Tensor[]> {
-    const outputs = await addon.runScript(this.ref, fn, inputs, outputCount);
+  /** `options.timeoutMs` bounds the run: it ends at its next loop iteration past that (see native/deadline.h). */
+  async run(fn: string, inputs: readonly Tensor[], outputCount: number, options?: RunOptions): Promise<Tensor[]> {
+    const outputs = await addon.runScript(this.ref, fn, inputs, outputCount, addonTimeoutMs(options));
     return outputs.map(fromNative);
   }
 

@@ -101,6 +101,17 @@ export function validateBackend(value: unknown, name: BackendName): string | und
   return undefined;
 }
 
+/** Calls a backend's `init`, turning its failure into the error LOADBACKEND replies with. */
+export async function initBackend(backend: Backend, name: BackendName, path: string, config: BackendConfig): Promise<void> {
+  try {
+    await backend.init?.(config);
+  } catch (err) {
+    throw new ReplyError(
+      `backend ${name} from '${path}' failed to initialise: ${oneLine(err instanceof Error ? err.message : String(err))}`,
+    );
+  }
+}
+
 export interface LoadedBackend {
   readonly name: BackendName;
   readonly path: string;
@@ -118,7 +129,19 @@ export class BackendRegistry {
   constructor(private readonly config: BackendConfig) {}
 
   load(name: BackendName, path: string, cwd?: string): Promise<LoadedBackend> {
-    return this.add(name, path, () => importBackend(name, path, cwd));
+    return this.add(name, path, async () => {
+      const backend = await importBackend(name, path, cwd);
+      await initBackend(backend, name, path, this.config);
+      return backend;
+    });
+  }
+
+  /**
+   * Registers the backend `open` resolves to under `name`, with the same one-per-identifier
+   * rules as `load`; `open` imports and initialises it (e.g. in a process of its own).
+   */
+  loadWith(name: BackendName, path: string, open: () => Promise<Backend>): Promise<LoadedBackend> {
+    return this.add(name, path, open);
   }
 
   private async add(name: BackendName, path: string, importer: () => Promise<Backend>): Promise<LoadedBackend> {
@@ -129,13 +152,6 @@ export class BackendRegistry {
     this.loading.add(name);
     try {
       const backend = await importer();
-      try {
-        await backend.init?.(this.config);
-      } catch (err) {
-        throw new ReplyError(
-          `backend ${name} from '${path}' failed to initialise: ${oneLine(err instanceof Error ? err.message : String(err))}`,
-        );
-      }
       const entry = { name, path, backend };
       this.loaded.set(name, entry);
       return entry;
@@ -148,7 +164,15 @@ export class BackendRegistry {
   async register(backend: Backend, path = '<in-process>'): Promise<LoadedBackend> {
     const problem = validateBackend(backend, backend.name);
     if (problem) throw new ReplyError(`not a modelkv backend: ${problem}`);
-    return this.add(backend.name, path, () => Promise.resolve(backend));
+    return this.add(backend.name, path, async () => {
+      await initBackend(backend, backend.name, path, this.config);
+      return backend;
+    });
+  }
+
+  /** The configuration backends are initialised with. */
+  get backendConfig(): BackendConfig {
+    return this.config;
   }
 
   get(name: BackendName): Backend {

@@ -22,6 +22,11 @@ abstract class Deferred<H extends ModelHandle | ScriptHandle> {
     return this.inner !== undefined;
   }
 
+  /** The loaded handle, once attached. */
+  get current(): H | undefined {
+    return this.inner;
+  }
+
   /** Hands over the loaded handle; releases it at once when the value is already gone. */
   attach(handle: H): void {
     if (this.released) {
@@ -79,6 +84,25 @@ export class DeferredScriptHandle extends Deferred<ScriptHandle> implements Scri
     if (!this.inner) return Promise.reject(this.notLoadedError());
     return this.inner.run(fn, inputs, outputCount, options);
   }
+}
+
+/**
+ * The handle a model's run goes to: the loaded one behind a kept model (so that a model run in a
+ * backend process is timed there). Throws the ERR a run gets while the backend is not loaded.
+ */
+export function runnableModel(handle: ModelHandle): ModelHandle {
+  if (!(handle instanceof DeferredModelHandle)) return handle;
+  const inner = handle.current;
+  if (!inner) throw handle.notLoadedError();
+  return inner;
+}
+
+/** As `runnableModel`, for a script. */
+export function runnableScript(handle: ScriptHandle): ScriptHandle {
+  if (!(handle instanceof DeferredScriptHandle)) return handle;
+  const inner = handle.current;
+  if (!inner) throw handle.notLoadedError();
+  return inner;
 }
 
 /** The error a run of `handle` gets while it waits for its backend, or undefined when it can run. */

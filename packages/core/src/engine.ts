@@ -5,13 +5,16 @@ import {
   type BackendName,
   type Device,
   type ModelHandle,
+  type RunOptions,
   type ScriptHandle,
   formatDevice,
 } from './backend.js';
-import { BackendRegistry, type LoadedBackend } from './backend-loader.js';
-import { DeferredModelHandle, DeferredScriptHandle, notRunnable } from './deferred-handle.js';
+import { BackendRegistry, type LoadedBackend, resolveBackendEntry } from './backend-loader.js';
+import { DeferredModelHandle, DeferredScriptHandle, runnableModel, runnableScript } from './deferred-handle.js';
 import { parseDevice } from './device.js';
 import { ReplyError, oneLine, toReplyError, wrongType } from './errors.js';
+import { HostedBackend } from './host/hosted-backend.js';
+import { HostedModel, HostedScript, type TimedOutputs } from './host/hosted-handles.js';
 import {
   type Key,
   Keyspace,
@@ -25,11 +28,23 @@ import {
   keyString,
 } from './keyspace.js';
 import { type Logger, silentLogger } from './logger.js';
-import { RunQueues } from './run-queue.js';
+import type { EngineObserver, QueueStats, RunRecord, TensorMemory } from './observer.js';
+import { isDeadlineError } from './native-pool.js';
+import { RunDropped, RunQueue, RunQueues, RunTimedOut } from './run-queue.js';
 import { RunStats } from './stats.js';
 import type { ValueStore } from './store.js';
 import { DEFAULT_MAX_TENSOR_BYTES, Tensor } from './tensor.js';
 import type { ValueRecord } from './value-record.js';
+
+/**
+ * Where backends loaded by path run: `process` (each in a process of its own, restarted if it
+ * dies) or `none` (in the server's process, for trusted deployments).
+ */
+export type BackendIsolation = 'process' | 'none';
+export const BACKEND_ISOLATIONS: readonly BackendIsolation[] = ['process', 'none'];
+
+/** MODEL_EXECUTION_TIMEOUT's default, as in RedisAI 1.2. */
+export const DEFAULT_MODEL_EXECUTION_TIMEOUT_MS = 5000;
 
 export interface EngineOptions {
   /** Concurrent runs per device queue (the reference's threads per queue). Default 1. */
@@ -46,6 +61,13 @@ export interface EngineOptions {
   readonly logger?: Logger;
   /** Where values are kept. Default: a new in-memory `Keyspace`. */
   readonly store?: ValueStore;
+  /** Where backends loaded by path run. Default `process`. */
+  readonly backendIsolation?: BackendIsolation;
+  /**
+   * Milliseconds a run may execute before it is answered with an error and stopped (0: no
+   * limit), or a function that says so at each run. Default 5000.
+   */
+  readonly modelExecutionTimeoutMs?: number | (() => number);
 }
 
 export interface RestoreOptions {
@@ -54,6 +76,19 @@ export interface RestoreOptions {
    * runs until the backend is loaded (true), instead of being refused (false, the default).
    */
   readonly keepWithoutBackend?: boolean;
+}
+
+export interface RunRequestOptions {
+  /** Aborted when the client that asked for the run has gone: a run not yet started is dropped. */
+  readonly signal?: AbortSignal;
+}
+
+/** Counters of runs that did not run to the end, for INFO. */
+export interface RunCounters {
+  /** Dropped before they started, their client having disconnected. */
+  dropped: number;
+  /** Answered with a timeout error. */
+  timedOut: number;
 }
 
 export interface ModelSetArgs {
@@ -78,6 +113,18 @@ export interface ScriptInfo {
   readonly source: string;
 }
 
+/** A model or script about to run: what its run is recorded under. */
+interface RunTarget {
+  readonly kind: 'model' | 'script';
+  readonly key: string;
+  readonly backend: BackendName;
+  readonly device: string;
+  readonly stats: RunStats;
+  readonly lease: Lease;
+  /** The 0-th dimension of a model's first input; -1 for a script. */
+  readonly samples: number;
+}
+
 export interface RunInfo {
   readonly key: string;
   readonly type: 'MODEL' | 'SCRIPT';
@@ -99,34 +146,84 @@ export class Engine {
   readonly queues: RunQueues;
   readonly maxTensorBytes: number;
   readonly logger: Logger;
+  readonly isolation: BackendIsolation;
+  readonly threadsPerQueue: number;
+  readonly runCounters: RunCounters = { dropped: 0, timedOut: 0 };
   private readonly cwd: string | undefined;
+  private readonly observers = new Set<EngineObserver>();
+  private timeoutSource: () => number;
 
   constructor(options: EngineOptions = {}) {
+    this.threadsPerQueue = Math.max(1, options.threadsPerQueue ?? 1);
     const config: BackendConfig = {
       intraOpThreads: options.intraOpThreads ?? 0,
       interOpThreads: options.interOpThreads ?? 0,
       allowUnsafeOps: options.allowUnsafeOps ?? false,
+      threadsPerQueue: this.threadsPerQueue,
     };
     this.backends = new BackendRegistry(config);
     this.keyspace = options.store ?? new Keyspace();
-    this.queues = new RunQueues(Math.max(1, options.threadsPerQueue ?? 1));
+    this.keyspace.onRemove((key, value) => {
+      this.notify((o) => o.removed?.(value.kind, key));
+    });
+    this.queues = new RunQueues();
     this.maxTensorBytes = options.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
     this.cwd = options.cwd;
     this.logger = options.logger ?? silentLogger;
+    this.isolation = options.backendIsolation ?? 'process';
+    const timeout = options.modelExecutionTimeoutMs ?? DEFAULT_MODEL_EXECUTION_TIMEOUT_MS;
+    this.timeoutSource = typeof timeout === 'function' ? timeout : () => timeout;
+  }
+
+  /** Milliseconds a run may execute (MODEL_EXECUTION_TIMEOUT); 0: no limit. */
+  get modelExecutionTimeoutMs(): number {
+    return this.timeoutSource();
+  }
+
+  set modelExecutionTimeoutMs(ms: number) {
+    if (!Number.isSafeInteger(ms) || ms < 0) throw new ReplyError(`invalid execution timeout ${ms}: expected milliseconds ≥ 0`);
+    this.timeoutSource = () => ms;
   }
 
   // ---- backends -------------------------------------------------------------------------
 
+  /**
+   * Loads a backend from a path: into a process of its own (`process` isolation), or into this
+   * one (`none`). Models and scripts kept without it are loaded through it then.
+   */
   async loadBackend(name: BackendName, path: string): Promise<LoadedBackend> {
-    const loaded = await this.backends.load(name, path, this.cwd);
+    const loaded = await this.startBackend(name, path);
     await this.attachDeferred(loaded.backend);
     return loaded;
   }
 
+  /** Registers a backend object as it is, in this process (whatever the isolation). */
   async registerBackend(backend: Backend): Promise<LoadedBackend> {
     const loaded = await this.backends.register(backend);
     await this.attachDeferred(loaded.backend);
     return loaded;
+  }
+
+  private startBackend(name: BackendName, path: string): Promise<LoadedBackend> {
+    if (this.isolation === 'none') return this.backends.load(name, path, this.cwd);
+    return this.backends.loadWith(name, path, () =>
+      HostedBackend.start({
+        name,
+        path,
+        entry: resolveBackendEntry(path, this.cwd),
+        ...(this.cwd === undefined ? {} : { cwd: this.cwd }),
+        config: this.backends.backendConfig,
+        threadsPerQueue: this.threadsPerQueue,
+        maxTensorBytes: this.maxTensorBytes,
+        logger: this.logger,
+      }),
+    );
+  }
+
+  /** Stops the backend processes. */
+  async close(): Promise<void> {
+    const hosted = this.backends.list().flatMap((b) => (b.backend instanceof HostedBackend ? [b.backend] : []));
+    await Promise.all(hosted.map((b) => b.close()));
   }
 
   // ---- generic keyspace operations -------------------------------------------------------
@@ -223,23 +320,37 @@ export class Engine {
    * waits in the device's queue; other work on the event loop goes on meanwhile. Nothing is
    * stored unless every output is produced.
    */
-  async modelRun(key: Key, inputKeys: readonly Key[], outputKeys: readonly Key[]): Promise<void> {
-    const model = this.keyspace.getTyped(keyString(key), 'model', 'model');
-    const deferred = notRunnable(model.handle);
-    if (deferred) throw deferred;
+  async modelRun(key: Key, inputKeys: readonly Key[], outputKeys: readonly Key[], options: RunRequestOptions = {}): Promise<void> {
+    const k = keyString(key);
+    const model = this.keyspace.getTyped(k, 'model', 'model');
+    // A model kept without its backend answers ERR; once loaded, runs go to the handle behind it.
+    const handle = runnableModel(model.handle);
     if (outputKeys.length === 0) throw new ReplyError('OUTPUTS needs at least one key');
     for (const k of outputKeys) this.assertKind(keyString(k), 'tensor');
     const inputs = inputKeys.map((k) => this.inputTensor(k));
-    const expectedIn = model.handle.inputNames?.length ?? (model.inputs.length || undefined);
+    const expectedIn = handle.inputNames?.length ?? (model.inputs.length || undefined);
     if (expectedIn !== undefined && inputs.length !== expectedIn) {
       throw new ReplyError(`model expects ${expectedIn} inputs, got ${inputs.length}`);
     }
-    const expectedOut = model.handle.outputNames?.length ?? (model.outputs.length || undefined);
+    const expectedOut = handle.outputNames?.length ?? (model.outputs.length || undefined);
     if (expectedOut !== undefined && outputKeys.length !== expectedOut) {
       throw new ReplyError(`model has ${expectedOut} outputs, got ${outputKeys.length} OUTPUTS keys`);
     }
-    const samples = inputs[0]?.shape[0] ?? 0;
-    const outputs = await this.execute(model.device, model.stats, model.lease, samples, () => model.handle.run(inputs, outputKeys.length));
+    const count = outputKeys.length;
+    const exec =
+      handle instanceof HostedModel
+        ? (o: RunOptions) => handle.runTimed(inputs, count, o)
+        : (o: RunOptions) => timed(() => handle.run(inputs, count, o));
+    const target: RunTarget = {
+      kind: 'model',
+      key: k,
+      backend: model.backend,
+      device: model.device,
+      stats: model.stats,
+      lease: model.lease,
+      samples: inputs[0]?.shape[0] ?? 0,
+    };
+    const outputs = await this.execute(target, exec, options.signal);
     this.storeOutputs(outputKeys, outputs);
   }
 
@@ -279,18 +390,36 @@ export class Engine {
     this.keyspace.delete(k);
   }
 
-  async scriptRun(key: Key, fn: string, inputKeys: readonly Key[], outputKeys: readonly Key[]): Promise<void> {
-    const script = this.keyspace.getTyped(keyString(key), 'script', 'script');
-    const deferred = notRunnable(script.handle);
-    if (deferred) throw deferred;
+  async scriptRun(
+    key: Key,
+    fn: string,
+    inputKeys: readonly Key[],
+    outputKeys: readonly Key[],
+    options: RunRequestOptions = {},
+  ): Promise<void> {
+    const k = keyString(key);
+    const script = this.keyspace.getTyped(k, 'script', 'script');
+    const handle = runnableScript(script.handle);
     if (outputKeys.length === 0) throw new ReplyError('OUTPUTS needs at least one key');
-    const names = script.handle.functionNames;
+    const names = handle.functionNames;
     if (names && !names.includes(fn)) throw new ReplyError(`function '${fn}' is not defined in the script`);
     for (const k of outputKeys) this.assertKind(keyString(k), 'tensor');
     const inputs = inputKeys.map((k) => this.inputTensor(k));
-    const outputs = await this.execute(script.device, script.stats, script.lease, -1, () =>
-      script.handle.run(fn, inputs, outputKeys.length),
-    );
+    const count = outputKeys.length;
+    const exec =
+      handle instanceof HostedScript
+        ? (o: RunOptions) => handle.runTimed(fn, inputs, count, o)
+        : (o: RunOptions) => timed(() => handle.run(fn, inputs, count, o));
+    const target: RunTarget = {
+      kind: 'script',
+      key: k,
+      backend: 'TORCH',
+      device: script.device,
+      stats: script.stats,
+      lease: script.lease,
+      samples: -1,
+    };
+    const outputs = await this.execute(target, exec, options.signal);
     this.storeOutputs(outputKeys, outputs);
   }
 
@@ -405,6 +534,27 @@ export class Engine {
     v.stats.reset();
   }
 
+  /**
+   * Tells `observer` of every run that finishes and every model or script that goes, from now
+   * on. Returns the function that stops it.
+   */
+  observe(observer: EngineObserver): () => void {
+    this.observers.add(observer);
+    return () => {
+      this.observers.delete(observer);
+    };
+  }
+
+  /** Each run queue's occupancy, whatever the queues are. */
+  queueStats(): QueueStats[] {
+    return this.queues.list().map((q) => ({ name: q.name, running: q.running, waiting: q.depth }));
+  }
+
+  /** The tensors held and their bytes. */
+  tensorMemory(): TensorMemory {
+    return this.keyspace.tensorMemory;
+  }
+
   // ---- internals -------------------------------------------------------------------------
 
   /** Releases a model or script handle; a backend failing to is logged, since no client waits on it. */
@@ -439,25 +589,100 @@ export class Engine {
     return v.tensor;
   }
 
-  private async execute(device: string, stats: RunStats, lease: Lease, samples: number, job: () => Promise<Tensor[]>): Promise<Tensor[]> {
-    lease.acquire();
+  /**
+   * Runs `exec` in the queue of the target's backend and device. The handle stays leased until
+   * the queue is done with the run, which may be after its client was answered (a timeout).
+   */
+  private async execute(
+    target: RunTarget,
+    exec: (options: RunOptions) => Promise<TimedOutputs>,
+    signal: AbortSignal | undefined,
+  ): Promise<Tensor[]> {
+    const queue = this.queueFor(target.backend, normaliseDevice(target.device));
+    const timeoutMs = this.modelExecutionTimeoutMs;
+    const label = `${target.kind} '${oneLine(target.key)}'`;
+    target.lease.acquire();
+    let result: TimedOutputs;
     try {
-      return await this.queues.for(normaliseDevice(device)).run(async () => {
-        const t0 = performance.now();
-        let failed = true;
-        try {
-          const out = await job();
-          failed = false;
-          return out;
-        } catch (err) {
-          throw toReplyError(err);
-        } finally {
-          stats.record((performance.now() - t0) * 1000, Math.max(0, samples), failed);
-        }
+      result = await queue.submit({
+        exec,
+        timeoutMs,
+        timeoutMessage: `${target.kind} execution timed out after ${timeoutMs} ms`,
+        ...(signal ? { signal } : {}),
+        label,
+        onDone: () => {
+          target.lease.settle();
+        },
       });
-    } finally {
-      lease.settle();
+    } catch (err) {
+      if (err instanceof RunDropped) {
+        this.runCounters.dropped++;
+        this.logger.notice(`${label} was dropped: its client disconnected before it started`, { queue: queue.name });
+        throw err;
+      }
+      this.recordRun(target, 0, true);
+      if (err instanceof RunTimedOut) {
+        this.runCounters.timedOut++;
+      } else if (timeoutMs > 0 && isDeadlineError(err)) {
+        this.runCounters.timedOut++;
+        this.logger.warning(`${label} timed out after ${timeoutMs} ms`, { queue: queue.name });
+        throw new RunTimedOut(`${target.kind} execution timed out after ${timeoutMs} ms`);
+      }
+      throw toReplyError(err);
     }
+    this.recordRun(target, result.durationUs, false);
+    return result.outputs;
+  }
+
+  /** Counts a finished run in its model's or script's statistics and tells the observers. */
+  private recordRun(target: RunTarget, durationUs: number, failed: boolean): void {
+    target.stats.record(durationUs, Math.max(0, target.samples), failed);
+    if (this.observers.size === 0) return;
+    const now = this.keyspace.get(target.key);
+    const run: RunRecord = {
+      kind: target.kind,
+      key: target.key,
+      backend: target.backend,
+      device: target.device,
+      durationUs,
+      batchSize: target.samples,
+      failed,
+      removed: now === undefined || now.kind === 'tensor' || now.stats !== target.stats,
+    };
+    this.notify((o) => o.runFinished?.(run));
+  }
+
+  private notify(call: (observer: EngineObserver) => void): void {
+    for (const o of this.observers) {
+      try {
+        call(o);
+      } catch (err) {
+        this.logger.warning(`an engine observer failed: ${oneLine(err instanceof Error ? err.message : String(err))}`);
+      }
+    }
+  }
+
+  /** The queue of a backend on a device; runs of a backend process are handed to it ahead. */
+  private queueFor(backend: BackendName, device: string): RunQueue {
+    const name = `${backend}:${device}`;
+    return this.queues.for(name, () => {
+      const loaded = this.backends.get(backend);
+      const hosted = loaded instanceof HostedBackend ? loaded : undefined;
+      const queue = new RunQueue(name, {
+        slots: this.threadsPerQueue,
+        lookahead: hosted ? this.threadsPerQueue : 0,
+        logger: this.logger,
+        onOverrun: hosted
+          ? (label) => {
+              hosted.killForTimeout(label);
+            }
+          : (label) => {
+              this.logger.warning(`${label} still runs after its time limit; it keeps its ${name} queue slot until the backend returns`);
+            },
+      });
+      hosted?.attachQueue(queue);
+      return queue;
+    });
   }
 
   private storeOutputs(keys: readonly Key[], outputs: readonly Tensor[]): void {
@@ -519,6 +744,13 @@ function missingBackend(key: string, what: 'model' | 'script', backend: BackendN
   return new ReplyError(
     `key '${key}' holds a ${backend} ${what} but backend ${backend} is not loaded: load it first with --loadbackend ${backend} <path>, or start with --keep-models-without-backend yes to keep such values until it is loaded`,
   );
+}
+
+/** Runs `run` and measures it. */
+async function timed(run: () => Promise<Tensor[]>): Promise<TimedOutputs> {
+  const t0 = performance.now();
+  const outputs = await run();
+  return { outputs, durationUs: (performance.now() - t0) * 1000 };
 }
 
 function normaliseDevice(device: string): string {

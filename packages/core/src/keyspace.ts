@@ -1,8 +1,9 @@
 import type { BackendName, ModelHandle, ScriptHandle } from './backend.js';
 import { ReplyError, wrongType } from './errors.js';
 import { globMatch } from './glob.js';
+import type { TensorMemory } from './observer.js';
 import { RunStats } from './stats.js';
-import type { ChangeListener, StoreChange, StoreView, ValueStore } from './store.js';
+import type { ChangeListener, RemovalListener, StoreChange, StoreView, ValueStore } from './store.js';
 import type { Tensor } from './tensor.js';
 
 /**
@@ -114,6 +115,14 @@ export class Keyspace implements ValueStore {
   private listeners: ChangeListener[] = [];
   private views: KeyspaceView[] = [];
   private groupDepth = 0;
+  private removalListeners: RemovalListener[] = [];
+  private tensors = 0;
+  private tensorBytes = 0;
+
+  /** `onRemove`, if given, is subscribed as with `onRemove()`. */
+  constructor(onRemove?: RemovalListener) {
+    if (onRemove) this.removalListeners.push(onRemove);
+  }
 
   get size(): number {
     return this.entries.size;
@@ -122,6 +131,11 @@ export class Keyspace implements ValueStore {
   /** Bytes held by tensor data, model blobs and script sources. */
   get memoryUsage(): number {
     return this.bytes;
+  }
+
+  /** The tensors held and their data's bytes. */
+  get tensorMemory(): TensorMemory {
+    return { count: this.tensors, bytes: this.tensorBytes };
   }
 
   get(key: string): StoredValue | undefined {
@@ -139,11 +153,15 @@ export class Keyspace implements ValueStore {
     const old = this.entries.get(key);
     if (old) {
       if (this.views.length !== 0) this.preserve(key, old);
-      this.forget(old.value);
+      this.forget(key, old.value);
     }
     // Overwriting keeps the key's place in iteration order, and so its SCAN position.
     this.entries.set(key, { seq: old ? old.seq : this.nextSeq++, value });
     this.bytes += sizeOf(value);
+    if (value.kind === 'tensor') {
+      this.tensors++;
+      this.tensorBytes += value.tensor.memoryUsage;
+    }
     if (this.listeners.length !== 0) this.emit({ type: 'set', key, value });
   }
 
@@ -152,7 +170,7 @@ export class Keyspace implements ValueStore {
     if (!old) return false;
     if (this.views.length !== 0) this.preserve(key, old);
     this.entries.delete(key);
-    this.forget(old.value);
+    this.forget(key, old.value);
     if (this.listeners.length !== 0) this.emit({ type: 'delete', key });
     return true;
   }
@@ -164,7 +182,7 @@ export class Keyspace implements ValueStore {
   flush(): void {
     if (this.listeners.length !== 0) this.emit({ type: 'flush' });
     if (this.views.length !== 0) for (const [k, e] of this.entries) this.preserve(k, e);
-    for (const e of this.entries.values()) this.forget(e.value);
+    for (const [key, e] of this.entries) this.forget(key, e.value);
     this.entries.clear();
   }
 
@@ -214,6 +232,13 @@ export class Keyspace implements ValueStore {
     };
   }
 
+  onRemove(listener: RemovalListener): () => void {
+    this.removalListeners = [...this.removalListeners, listener];
+    return () => {
+      this.removalListeners = this.removalListeners.filter((l) => l !== listener);
+    };
+  }
+
   view(): StoreView {
     const view = new KeyspaceView(this.entries, this.nextSeq, (v) => {
       this.views = this.views.filter((x) => x !== v);
@@ -231,9 +256,15 @@ export class Keyspace implements ValueStore {
     for (const v of this.views) v.preserve(key, entry);
   }
 
-  private forget(value: StoredValue): void {
+  private forget(key: string, value: StoredValue): void {
     this.bytes -= sizeOf(value);
-    if (value.kind !== 'tensor') value.lease.drop();
+    if (value.kind === 'tensor') {
+      this.tensors--;
+      this.tensorBytes -= value.tensor.memoryUsage;
+      return;
+    }
+    value.lease.drop();
+    for (const l of this.removalListeners) l(key, value);
   }
 }
 

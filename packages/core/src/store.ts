@@ -1,4 +1,5 @@
-import type { ScanResult, StoredValue, ValueKind } from './keyspace.js';
+import type { ScanResult, StoredModel, StoredScript, StoredValue, ValueKind } from './keyspace.js';
+import type { TensorMemory } from './observer.js';
 
 /**
  * One change to a store, in the order it happened. `flush` comes before the store is emptied,
@@ -14,6 +15,9 @@ export type StoreChange =
   | { readonly type: 'end' };
 
 export type ChangeListener = (change: StoreChange) => void;
+
+/** Told of each model or script that leaves a store (deleted, overwritten or flushed). */
+export type RemovalListener = (key: string, value: StoredModel | StoredScript) => void;
 
 /**
  * A point-in-time view of a store: the entries it held when the view was taken, whatever is
@@ -38,6 +42,8 @@ export interface ValueStore {
   readonly size: number;
   /** Bytes held by tensor data, model blobs and script sources. */
   readonly memoryUsage: number;
+  /** The tensors held and their data's bytes. */
+  readonly tensorMemory: TensorMemory;
   get(key: string): StoredValue | undefined;
   /** The value at `key` if it is of `kind`; a ReplyError when it is missing or of another kind. */
   getTyped<K extends ValueKind>(key: string, kind: K, what?: string): Extract<StoredValue, { kind: K }>;
@@ -53,5 +59,10 @@ export interface ValueStore {
   endGroup(): void;
   /** Calls `listener` after every change, synchronously. Returns a function that unsubscribes. */
   onChange(listener: ChangeListener): () => void;
+  /**
+   * Calls `listener` for each model or script that leaves the store, after its lease is dropped.
+   * Returns a function that unsubscribes.
+   */
+  onRemove(listener: RemovalListener): () => void;
   view(): StoreView;
 }

@@ -5,6 +5,7 @@ import { BACKEND_INTERFACE_VERSION, type Backend, type ModelHandle } from '../sr
 import { Engine } from '../src/engine.js';
 import { ReplyError } from '../src/errors.js';
 import { type LogFields, silentLogger } from '../src/logger.js';
+import type { RunRecord } from '../src/observer.js';
 import { Tensor } from '../src/tensor.js';
 
 /** A backend whose "model" blob names an elementwise op on FLOAT tensors. */
@@ -126,8 +127,9 @@ test('runs on one device queue go one at a time, in order', async () => {
   const engine = await engineWithModel();
   const order: string[] = [];
   const runs = ['x', 'y', 'z'].map((k) => engine.modelRun('m', ['a', 'b'], [k]).then(() => order.push(k)));
-  assert.equal(engine.queues.for('CPU').running, 1);
-  assert.equal(engine.queues.for('CPU').depth, 2);
+  const queue = engine.queues.list().find((q) => q.name === 'ONNX:CPU');
+  assert.equal(queue?.running, 1);
+  assert.equal(queue.depth, 2);
   await Promise.all(runs);
   assert.deepEqual(order, ['x', 'y', 'z']);
 });
@@ -204,4 +206,89 @@ test('a backend failing to release a handle is logged, and the key is gone all t
   await tick();
   assert.deepEqual(warnings, ['releasing a backend handle failed: device lost while releasing key=m']);
   assert.equal(engine.exists('m'), false);
+});
+
+test('observers hear of each finished run and of each model or script that goes', async () => {
+  const engine = await engineWithModel();
+  const runs: RunRecord[] = [];
+  const removed: string[] = [];
+  const stop = engine.observe({
+    runFinished: (r) => runs.push(r),
+    removed: (kind, key) => removed.push(`${kind} ${key}`),
+  });
+  await engine.modelRun('m', ['a', 'b'], ['c']);
+  engine.tensorSet('short', Tensor.fromValues('FLOAT', [1], ['1']));
+  await assert.rejects(engine.modelRun('m', ['a', 'short'], ['c']), /shape mismatch/);
+  assert.equal(runs.length, 2);
+  const [ok, failed] = runs as [RunRecord, RunRecord];
+  assert.deepEqual(
+    { ...ok, durationUs: 0 },
+    {
+      kind: 'model',
+      key: 'm',
+      backend: 'ONNX',
+      device: 'CPU',
+      durationUs: 0,
+      batchSize: 2,
+      failed: false,
+      removed: false,
+    },
+  );
+  assert.ok(ok.durationUs > 0);
+  assert.equal(failed.failed, true);
+  assert.equal(failed.durationUs, 0);
+
+  // Overwritten, deleted, flushed: each a removal; a run in flight while its model goes says so.
+  const inFlight = engine.modelRun('m', ['a', 'b'], ['c']);
+  await engine.modelSet('m', { backend: 'ONNX', device: 'CPU', blob: Buffer.from('mul') });
+  await inFlight;
+  assert.equal(runs[2]!.removed, true);
+  await engine.modelSet('m2', { backend: 'ONNX', device: 'CPU', blob: Buffer.from('add') });
+  engine.modelDel('m');
+  engine.flush();
+  assert.deepEqual(removed, ['model m', 'model m', 'model m2']);
+
+  stop();
+  await engine.modelSet('m', { backend: 'ONNX', device: 'CPU', blob: Buffer.from('add') });
+  engine.tensorSet('a', Tensor.fromValues('FLOAT', [2], ['1', '2']));
+  engine.tensorSet('b', Tensor.fromValues('FLOAT', [2], ['10', '20']));
+  await engine.modelRun('m', ['a', 'b'], ['c']);
+  assert.equal(runs.length, 3, 'a stopped observer hears nothing more');
+});
+
+test('a failing observer is logged and disturbs neither the run nor the other observers', async () => {
+  const warnings: string[] = [];
+  const engine = new Engine({ logger: { ...silentLogger, warning: (m: string) => warnings.push(m) } });
+  await engine.registerBackend(arithmeticBackend());
+  await engine.modelSet('m', { backend: 'ONNX', device: 'CPU', blob: Buffer.from('add') });
+  engine.tensorSet('a', Tensor.fromValues('FLOAT', [1], ['1']));
+  let heard = 0;
+  engine.observe({
+    runFinished() {
+      throw new Error('observer bug');
+    },
+  });
+  engine.observe({ runFinished: () => heard++ });
+  await engine.modelRun('m', ['a', 'a'], ['c']);
+  assert.deepEqual(engine.tensorGet('c').values(), [2]);
+  assert.equal(heard, 1);
+  assert.deepEqual(warnings, ['an engine observer failed: observer bug']);
+});
+
+test('queue occupancy and tensor memory through their accessors', async () => {
+  const engine = await engineWithModel();
+  assert.deepEqual(engine.tensorMemory(), { count: 2, bytes: 16 });
+  engine.tensorSet('a', Tensor.zeros('DOUBLE', [3]));
+  engine.tensorSet('big', Tensor.zeros('UINT8', [100]));
+  assert.deepEqual(engine.tensorMemory(), { count: 3, bytes: 24 + 8 + 100 });
+  engine.delete('big');
+  assert.deepEqual(engine.tensorMemory(), { count: 2, bytes: 32 });
+  engine.tensorSet('a', Tensor.fromValues('FLOAT', [2], ['1', '2']));
+  const runs = ['x', 'y', 'z'].map((k) => engine.modelRun('m', ['a', 'b'], [k]));
+  assert.deepEqual(engine.queueStats(), [{ name: 'ONNX:CPU', running: 1, waiting: 2 }]);
+  await Promise.all(runs);
+  assert.deepEqual(engine.queueStats(), [{ name: 'ONNX:CPU', running: 0, waiting: 0 }]);
+  assert.deepEqual(engine.tensorMemory(), { count: 5, bytes: 5 * 8 });
+  engine.flush();
+  assert.deepEqual(engine.tensorMemory(), { count: 0, bytes: 0 });
 });

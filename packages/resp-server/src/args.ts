@@ -85,3 +85,9 @@ export function parseMemory(text: string): number | undefined {
   const v = Number(m[1]) * units[(m[2] ?? 'b').toLowerCase()]!;
   return Number.isSafeInteger(v) ? v : undefined;
 }
+
+/** `yes` or `no`, any case, as Redis's boolean configs take them. */
+export function parseYesNo(v: string): boolean | undefined {
+  const w = v.toLowerCase();
+  return w === 'yes' ? true : w === 'no' ? false : undefined;
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { USAGE, UsageError, parseCliArgs } from './cli-args.js';
-import { consoleLogger } from './console-logger.js';
 import { ModelkvServer } from './server.js';
+import { stderrLogger } from './stderr-logger.js';
 import { packageVersion } from './version.js';
 
 async function main(): Promise<void> {
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     process.stdout.write(`modelkv-server ${packageVersion()}\n`);
     return;
   }
-  const logger = consoleLogger();
+  const logger = stderrLogger();
   const server = new ModelkvServer({ ...request.options, logger });
   let address;
   try {
@@ -63,7 +63,12 @@ async function main(): Promise<void> {
     stop('SIGINT');
   });
   server.on('shutdown', () => process.exit(0));
+  if (address.metrics) process.stdout.write(`Metrics served at http://${hostPort(address.metrics.host, address.metrics.port)}/metrics\n`);
   process.stdout.write(`Ready to accept connections tcp ${address.host}:${address.port}\n`);
+}
+
+function hostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 void main();

@@ -1,6 +1,6 @@
-import { type BackendName, parseBackendName } from '@modelkv/core';
-import { parseMemory } from './args.js';
-import { applyStartParams, defaultSettings, isStartParam } from './config.js';
+import { BACKEND_ISOLATIONS, type BackendIsolation, type BackendName, parseBackendName } from '@modelkv/core';
+import { parseMemory, parseYesNo } from './args.js';
+import { applyStartParams, defaultSettings, isStartParam, parseExecutionTimeout } from './config.js';
 import type { BackendToLoad, ServerOptions } from './server.js';
 
 export interface CliRequest {
@@ -17,11 +17,25 @@ Options (redis-server style, "--name value"; "--name=value" works too):
   --bind ADDR                 address to listen on (default 127.0.0.1)
   --loadbackend NAME PATH     load a backend (TF, TORCH or ONNX) from a package directory or
                               JS file before accepting connections; repeatable
-  --threads-per-queue N       runs executing at once per device queue (default 1)
+  --threads-per-queue N       runs executing at once per backend and device queue (default 1)
+  --backend-isolation MODE    process: each backend runs in a process of its own, restarted if
+                              a model crashes it (default); none: in the server's process
+  --model-execution-timeout MS  a run still executing after MS milliseconds is answered with an
+                              error and stopped (default 5000; 0: no limit)
   --intra-op-threads N        threads one operator may use in a backend (0: its default)
   --inter-op-threads N        operators a backend may run at once (0: its default)
+  --allow-unsafe-ops yes|no   let models and scripts use file, process and other I/O operations
+                              (default no: such models and scripts are refused at MODELSET /
+                              SCRIPTSET); only for servers whose clients are all trusted
   --proto-max-bulk-len BYTES  largest bulk string a client may send, e.g. 536870912 or 512mb
   --maxclients N              most clients connected at once (default 10000)
+  --metrics-port N            serve Prometheus metrics at http://<metrics-bind>:N/metrics
+                              (default 0: off)
+  --metrics-bind ADDR         address the metrics endpoint listens on (default 127.0.0.1)
+  --metrics-max-keys N        models and scripts labelled by key in the metrics; runs of
+                              others count under key="__other__" (default 100)
+  --latency-tracking yes|no   per-command latency histograms for INFO latencystats
+                              (default yes)
 
 Persistence (redis.conf's names and meanings):
   --dir DIR                   where the snapshot and the append-only file live (default: cwd)
@@ -48,7 +62,8 @@ Persistence (redis.conf's names and meanings):
   -h, --help                  show this help
   -v, --version               show the version
 
-Once listening it prints: Ready to accept connections tcp <host>:<port>`;
+Once listening it prints: Ready to accept connections tcp <host>:<port>
+(after "Metrics served at http://<host>:<port>/metrics" when the endpoint is on).`;
 
 /** Thrown for a command line that cannot be used; the message says why. */
 export class UsageError extends Error {}
@@ -114,9 +129,49 @@ export function parseCliArgs(args: readonly string[]): CliRequest {
       case '--inter-op-threads':
         options.interOpThreads = int(flag, 0);
         break;
+      case '--allow-unsafe-ops': {
+        const v = take(flag).toLowerCase();
+        if (v !== 'yes' && v !== 'no') throw new UsageError(`--allow-unsafe-ops expects yes or no, got '${v}'`);
+        options.allowUnsafeOps = v === 'yes';
+        break;
+      }
+      case '--backend-isolation': {
+        const v = take(flag).toLowerCase();
+        if (!(BACKEND_ISOLATIONS as readonly string[]).includes(v)) {
+          throw new UsageError(`--backend-isolation expects ${BACKEND_ISOLATIONS.join(' or ')}, got '${v}'`);
+        }
+        options.backendIsolation = v as BackendIsolation;
+        break;
+      }
+      case '--model-execution-timeout': {
+        const v = take(flag);
+        const ms = parseExecutionTimeout(v);
+        if (ms === undefined) throw new UsageError(`--model-execution-timeout expects milliseconds (0: no limit), got '${v}'`);
+        options.modelExecutionTimeout = ms;
+        break;
+      }
       case '--maxclients':
         options.maxClients = int(flag, 1);
         break;
+      case '--metrics-port': {
+        const port = int(flag, 0);
+        if (port > 65535) throw new UsageError(`--metrics-port must be at most 65535, got ${port}`);
+        options.metricsPort = port;
+        break;
+      }
+      case '--metrics-bind':
+        options.metricsBind = take(flag);
+        break;
+      case '--metrics-max-keys':
+        options.metricsMaxKeys = int(flag, 0);
+        break;
+      case '--latency-tracking': {
+        const v = take(flag);
+        const on = parseYesNo(v);
+        if (on === undefined) throw new UsageError(`--latency-tracking expects yes or no, got '${v}'`);
+        options.latencyTracking = on;
+        break;
+      }
       case '--proto-max-bulk-len': {
         const v = take(flag);
         const n = parseMemory(v);

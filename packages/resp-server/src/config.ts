@@ -1,6 +1,7 @@
-import { ReplyError, globMatch } from '@modelkv/core';
+import { type BackendIsolation, DEFAULT_MODEL_EXECUTION_TIMEOUT_MS, ReplyError, globMatch } from '@modelkv/core';
 import { type PersistenceSettings, defaultPersistenceSettings } from '@modelkv/persistence';
-import { parseMemory } from './args.js';
+import { parseMemory, parseYesNo } from './args.js';
+import { formatPercentile, parsePercentiles } from './command-stats.js';
 import { PERSISTENCE_PARAMS } from './config-persistence.js';
 import { DEFAULT_MAX_BULK_LENGTH } from './resp-parser.js';
 
@@ -15,8 +16,21 @@ export interface ServerSettings extends PersistenceSettings {
   threadsPerQueue: number;
   intraOpThreads: number;
   interOpThreads: number;
+  allowUnsafeOps: boolean;
   maxClients: number;
   enableDebugCommand: CommandAccess;
+  /** Port of the Prometheus endpoint; 0: none. */
+  metricsPort: number;
+  metricsBind: string;
+  /** Keys (models and scripts) the endpoint labels by name; runs of others count under `__other__`. */
+  metricsMaxKeys: number;
+  /** Per-command latency histograms for INFO latencystats. */
+  latencyTracking: boolean;
+  latencyTrackingInfoPercentiles: readonly number[];
+  /** Where backends loaded by path run. */
+  backendIsolation: BackendIsolation;
+  /** Milliseconds a run may execute (MODEL_EXECUTION_TIMEOUT); 0: no limit. */
+  modelExecutionTimeout: number;
 }
 
 export const DEFAULT_PORT = 6380;
@@ -31,9 +45,25 @@ export function defaultSettings(): ServerSettings {
     threadsPerQueue: 1,
     intraOpThreads: 0,
     interOpThreads: 0,
+    allowUnsafeOps: false,
     maxClients: 10000,
     enableDebugCommand: 'no',
+    metricsPort: 0,
+    metricsBind: DEFAULT_BIND,
+    metricsMaxKeys: DEFAULT_METRICS_MAX_KEYS,
+    latencyTracking: true,
+    latencyTrackingInfoPercentiles: [50, 99, 99.9],
+    backendIsolation: 'process',
+    modelExecutionTimeout: DEFAULT_MODEL_EXECUTION_TIMEOUT_MS,
   };
+}
+
+export const DEFAULT_METRICS_MAX_KEYS = 100;
+
+/** Parses MODEL_EXECUTION_TIMEOUT: whole milliseconds, 0 for no limit; undefined when invalid. */
+export function parseExecutionTimeout(value: string): number | undefined {
+  if (!/^\d{1,15}$/.test(value)) return undefined;
+  return Number(value);
 }
 
 export interface Param {
@@ -65,12 +95,47 @@ const PARAMS: readonly Param[] = [
   { name: 'threads-per-queue', get: (s) => String(s.threadsPerQueue) },
   { name: 'intra-op-threads', get: (s) => String(s.intraOpThreads) },
   { name: 'inter-op-threads', get: (s) => String(s.interOpThreads) },
+  { name: 'allow-unsafe-ops', get: (s) => (s.allowUnsafeOps ? 'yes' : 'no') },
   {
     name: 'maxclients',
     get: (s) => String(s.maxClients),
     set: (s, v) => {
       if (!/^\d+$/.test(v) || Number(v) < 1) return "argument couldn't be parsed into an integer";
       s.maxClients = Number(v);
+      return undefined;
+    },
+  },
+  { name: 'metrics-port', get: (s) => String(s.metricsPort) },
+  { name: 'metrics-bind', get: (s) => s.metricsBind },
+  { name: 'metrics-max-keys', get: (s) => String(s.metricsMaxKeys) },
+  {
+    name: 'latency-tracking',
+    get: (s) => (s.latencyTracking ? 'yes' : 'no'),
+    set: (s, v) => {
+      const on = parseYesNo(v);
+      if (on === undefined) return "argument must be 'yes' or 'no'";
+      s.latencyTracking = on;
+      return undefined;
+    },
+  },
+  {
+    name: 'latency-tracking-info-percentiles',
+    get: (s) => s.latencyTrackingInfoPercentiles.map(formatPercentile).join(' '),
+    set: (s, v) => {
+      const parsed = parsePercentiles(v);
+      if (typeof parsed === 'string') return parsed;
+      s.latencyTrackingInfoPercentiles = parsed;
+      return undefined;
+    },
+  },
+  { name: 'backend-isolation', get: (s) => s.backendIsolation },
+  {
+    name: 'model-execution-timeout',
+    get: (s) => String(s.modelExecutionTimeout),
+    set: (s, v) => {
+      const ms = parseExecutionTimeout(v);
+      if (ms === undefined) return 'argument must be a whole number of milliseconds (0: no limit)';
+      s.modelExecutionTimeout = ms;
       return undefined;
     },
   },

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { type Engine, isReplyError, oneLine } from '@modelkv/core';
 import type { CommandSpec } from './command-table.js';
 import type { CommandContext, ClientState, ServerContext } from './context.js';
@@ -10,8 +11,19 @@ import { ReplyMarks } from './reply-marks.js';
 import { readInto } from './socket-reader.js';
 import { type QueuedCommand, Transaction, runsInsideMulti } from './transaction.js';
 
+/** The commands' clock (`performance.now()`, milliseconds) as epoch milliseconds. */
+const CLOCK_ORIGIN = performance.timeOrigin;
+
 /** Replies are flushed mid-batch once this much is pending, so a long pipeline feels back-pressure. */
 const FLUSH_BYTES = 1024 * 1024;
+/**
+ * While a command waits, reading goes on until this much is held unparsed: a client that leaves
+ * is noticed (and its run dropped if it has not started), one that pipelines is held back.
+ */
+const BLOCKED_READ_BYTES = 64 * 1024;
+
+/** The signal of the commands a transaction runs: they run whether or not their client is still there. */
+const NEVER_ABORTED = new AbortController().signal;
 
 /** The constructor of async functions, which has no global name. */
 // eslint-disable-next-line @typescript-eslint/require-await -- an async function is needed for its constructor, not for awaiting
@@ -19,10 +31,12 @@ const AsyncFunction = (async () => undefined).constructor;
 
 /**
  * One client. Its commands run strictly in order: a command that waits on the engine (a model
- * run, a backend load) holds back the ones after it, and reading from this client pauses
- * meanwhile; other clients are served as usual. Replies are collected while a batch of
- * pipelined commands runs and written in one go. When the socket's buffer is full, reading
- * pauses until it drains.
+ * run, a backend load) holds back the ones after it; reading from this client goes on only until
+ * a little is held unparsed, so that its leaving is noticed: `signal` is then aborted, which
+ * drops a run that has not started (runs queued by MULTI excepted: EXEC runs them all). Other
+ * clients are served as usual. Replies are collected while a batch of pipelined commands runs and
+ * written in one go, each sent once the append-only file holds what it acknowledges. When the
+ * socket's buffer is full, reading pauses until it drains.
  *
  * Requests are read straight into memory the parser lends (a read buffer, shared by all idle
  * connections, or the buffer of a large bulk string in progress); the socket must come paused
@@ -49,6 +63,7 @@ export class Connection implements CommandContext, ClientState {
 
   private readonly parser: RespParser;
   private readonly socket: Socket;
+  private readonly aborter = new AbortController();
   /** No more commands are read; the socket closes once the pending replies are sent. */
   private closing = false;
   private closed = false;
@@ -58,6 +73,8 @@ export class Connection implements CommandContext, ClientState {
   private waitingForDisk = false;
   /** Another client runs alone (ExecGate), or the append-only file is behind: the next command waits. */
   private held = false;
+  /** A command EXEC took from the queue is being started (`runQueued`). */
+  private runningQueued = false;
 
   constructor(
     accepted: Socket,
@@ -86,6 +103,11 @@ export class Connection implements CommandContext, ClientState {
     // Resets and the like: 'close' follows, which is all that matters here.
     this.socket.on('error', () => undefined);
     this.socket.on('close', this.onSocketClose);
+  }
+
+  /** Aborted once the connection has closed; never for a command EXEC runs. */
+  get signal(): AbortSignal {
+    return this.runningQueued ? NEVER_ABORTED : this.aborter.signal;
   }
 
   get protocol(): Protocol {
@@ -124,11 +146,17 @@ export class Connection implements CommandContext, ClientState {
     if (this.closing) return;
     this.parser.maxBulkLength = this.server.config.settings.protoMaxBulkLen;
     this.parser.received(n, buf);
+    if (this.blocked) {
+      this.updateReading();
+      return;
+    }
     this.process();
   };
 
   /** Runs the complete commands received, in order, until one has to wait. */
   private process(): void {
+    // One clock read per command: the time a command is answered is when the next one starts.
+    let now = this.server.commandStats.now();
     while (!this.blocked && !this.closing && !this.waitingForDrain && !this.held) {
       if (this.server.gate.holds(this)) {
         this.held = true;
@@ -159,55 +187,76 @@ export class Connection implements CommandContext, ClientState {
         break;
       }
       if (argv === null) break;
-      this.execute(argv);
-      if (this.reply.pendingBytes >= FLUSH_BYTES) this.flush();
+      now = this.execute(argv, now);
+      if (this.reply.pendingBytes >= FLUSH_BYTES) {
+        this.flush();
+        now = this.server.commandStats.now();
+      }
     }
     this.flush();
   }
 
-  private execute(argv: Buffer[]): void {
-    this.lastInteraction = Date.now();
+  /**
+   * Runs a command that starts at `startedAt` (the commands' clock), or queues it inside MULTI.
+   * Returns when it was answered, or `startedAt` when it was refused, queued or waits.
+   */
+  private execute(argv: Buffer[], startedAt: number): number {
+    this.lastInteraction = CLOCK_ORIGIN + startedAt;
     const spec = this.server.commands.lookup(argv);
     if (typeof spec === 'string') {
       this.tx.refused();
       this.server.stats.errorReplies++;
+      this.server.commandStats.rejected(this.server.commands.find(argv));
       this.reply.error(spec);
-      return;
+      return startedAt;
     }
     const refused = refusal(this, spec);
     if (refused !== undefined) {
       this.tx.refused();
       this.server.stats.errorReplies++;
+      this.server.commandStats.rejected(spec);
       this.reply.error(refused);
-      return;
+      return startedAt;
     }
     if (this.tx.active && !runsInsideMulti(spec)) {
+      // Queued commands count in commandstats when EXEC runs them, as in Redis.
       this.lastCommand = spec.name;
       this.tx.add({ spec, argv: ownArgs(argv) });
       this.reply.simple('QUEUED');
-      return;
+      return startedAt;
     }
-    const waiting = this.invoke(spec, argv);
-    if (waiting === undefined) return;
+    const waiting = this.invoke(spec, argv, startedAt);
+    if (typeof waiting === 'number') return waiting;
     this.blocked = true;
     this.updateReading();
     void waiting.then(() => {
       this.unblock();
     });
-  }
-
-  runQueued(command: QueuedCommand): Promise<void> | undefined {
-    return this.invoke(command.spec, command.argv);
+    return startedAt;
   }
 
   /**
-   * Runs a command's handler, its error (if any) written as the reply. Returns a promise, which
-   * never rejects, when the handler waits.
+   * Runs a command EXEC took from the queue; it counts in commandstats as a call of its own.
+   * A run started here is not dropped when the client leaves: EXEC runs the whole transaction.
    */
-  private invoke(spec: CommandSpec, argv: Buffer[]): Promise<void> | undefined {
+  runQueued(command: QueuedCommand): Promise<void> | undefined {
+    this.runningQueued = true;
+    try {
+      const waiting = this.invoke(command.spec, command.argv, this.server.commandStats.now());
+      return typeof waiting === 'number' ? undefined : waiting;
+    } finally {
+      this.runningQueued = false;
+    }
+  }
+
+  /**
+   * Runs a command's handler, its error (if any) written as the reply, and counts it once
+   * answered. Returns when it was answered, or a promise, which never rejects, when the handler
+   * waits.
+   */
+  private invoke(spec: CommandSpec, argv: Buffer[], startedAt: number): number | Promise<void> {
     this.lastCommand = spec.name;
     this.command = spec;
-    this.server.stats.commandsProcessed++;
     const handler = spec.handler!;
     const start = this.reply.written + this.reply.pendingBytes;
     const waits = handler instanceof AsyncFunction;
@@ -215,30 +264,41 @@ export class Connection implements CommandContext, ClientState {
       argv = ownArgs(argv);
       this.server.gate.started();
     }
-    let result: void | Promise<void>;
+    let result: void | Promise<void> = undefined;
+    let failed = false;
     try {
       result = handler(this, argv);
     } catch (err) {
       this.replyError(err);
-      this.marks.add(start, this.server.persistence.durabilityPoint());
-      return undefined;
+      failed = true;
     }
     if (result === undefined) {
       this.marks.add(start, this.server.persistence.durabilityPoint());
-      return undefined;
+      return this.answered(spec, startedAt, failed);
     }
     if (!waits) this.server.gate.started();
     return result.then(
       () => {
         this.server.gate.finished();
+        this.answered(spec, startedAt, false);
         this.marks.add(start, this.server.persistence.durabilityPoint());
       },
       (err: unknown) => {
         this.server.gate.finished();
         this.replyError(err);
+        this.answered(spec, startedAt, true);
         this.marks.add(start, this.server.persistence.durabilityPoint());
       },
     );
+  }
+
+  /**
+   * A command has been answered: it counts in INFO stats and commandstats (after it ran, as in
+   * Redis). Returns the time.
+   */
+  private answered(spec: CommandSpec, startedAt: number, failed: boolean): number {
+    this.server.stats.commandsProcessed++;
+    return this.server.commandStats.record(spec, startedAt, failed);
   }
 
   private readonly onDurable = (): void => {
@@ -312,7 +372,7 @@ export class Connection implements CommandContext, ClientState {
 
   private updateReading(): void {
     if (this.closed) return;
-    if (this.blocked || this.waitingForDrain || this.held) this.socket.pause();
+    if (this.waitingForDrain || this.held || (this.blocked && this.parser.bufferedBytes >= BLOCKED_READ_BYTES)) this.socket.pause();
     else this.socket.resume();
   }
 
@@ -326,6 +386,7 @@ export class Connection implements CommandContext, ClientState {
     this.closing = true;
     this.server.watches.unwatchAll(this.tx);
     this.reply.discard();
+    this.aborter.abort();
     this.onClose(this);
   };
 }

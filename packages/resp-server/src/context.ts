@@ -1,5 +1,6 @@
 import type { Engine, Logger } from '@modelkv/core';
 import type { Persistence } from '@modelkv/persistence';
+import type { CommandStats } from './command-stats.js';
 import type { CommandSpec, CommandTable } from './command-table.js';
 import type { ServerConfig } from './config.js';
 import type { ExecGate } from './exec-gate.js';
@@ -35,6 +36,8 @@ export interface ServerContext {
   readonly commands: CommandTable;
   readonly config: ServerConfig;
   readonly stats: ServerStats;
+  /** Per-command calls, times and latency histograms (INFO commandstats, latencystats). */
+  readonly commandStats: CommandStats;
   readonly version: string;
   readonly runId: string;
   readonly startedAt: number;
@@ -65,6 +68,8 @@ export interface CommandContext {
   readonly command: CommandSpec;
   /** This client's MULTI / WATCH state. */
   readonly tx: Transaction;
+  /** Aborted when the client's connection closes; a command that waits passes it to the engine. */
+  readonly signal: AbortSignal;
   /** Closes the connection once the replies written so far have been sent (QUIT). */
   closeAfterReply(): void;
   /** Runs a command queued by MULTI, its reply (or error) written in place; a promise when it waits. */

@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
-import { type BackendName, Engine, type LogFields, type Logger, silentLogger } from '@modelkv/core';
+import { type BackendIsolation, type BackendName, Engine, type LogFields, type Logger, silentLogger } from '@modelkv/core';
 import { Persistence } from '@modelkv/persistence';
+import { CommandStats } from './command-stats.js';
 import { CommandTable } from './command-table.js';
 import { COMMANDS } from './commands/index.js';
 import { DEFAULT_BIND, DEFAULT_PORT, ServerConfig, type ServerSettings, applyStartParams, defaultSettings } from './config.js';
 import { Connection } from './connection.js';
 import type { ClientState, ServerContext } from './context.js';
 import { ExecGate, exclusively } from './exec-gate.js';
+import { MetricsExporter } from './metrics/exporter.js';
 import { ServerStats } from './stats.js';
 import { packageVersion } from './version.js';
 import { WatchRegistry } from './watch-registry.js';
@@ -29,7 +31,23 @@ export interface ServerOptions {
   readonly threadsPerQueue?: number;
   readonly intraOpThreads?: number;
   readonly interOpThreads?: number;
+  /** Lets models and scripts use file, process and I/O operations (the backends' safe-op policy is off). Default false. */
+  readonly allowUnsafeOps?: boolean;
   readonly maxClients?: number;
+  /** Port of the Prometheus endpoint (`/metrics`); 0: none. Default 0. */
+  readonly metricsPort?: number;
+  /** Address the Prometheus endpoint listens on. Default 127.0.0.1. */
+  readonly metricsBind?: string;
+  /** Models and scripts the endpoint labels by key; runs of others count under `__other__`. Default 100. */
+  readonly metricsMaxKeys?: number;
+  /** Per-command latency histograms (INFO latencystats). Default true. */
+  readonly latencyTracking?: boolean;
+  /** Where backends loaded by path run: `process` (default) or `none` (in the server's process). */
+  readonly backendIsolation?: BackendIsolation;
+  /** Milliseconds a run may execute; 0: no limit. Default 5000. */
+  readonly modelExecutionTimeout?: number;
+  /** Where the server and its engine report what happens. Default: nowhere. */
+  readonly logger?: Logger;
   /** Backends loaded by `listen()` before accepting connections, in order. */
   readonly backends?: readonly BackendToLoad[];
   /** Directory relative backend paths are resolved against. Default: process.cwd(). */
@@ -41,13 +59,13 @@ export interface ServerOptions {
    * `dir`, `save`, ...); applied before anything starts.
    */
   readonly config?: readonly (readonly [string, string])[];
-  /** Where the server reports what happens. Default: warnings on stderr. */
-  readonly logger?: Logger;
 }
 
 export interface ListenAddress {
   readonly host: string;
   readonly port: number;
+  /** Where the Prometheus endpoint listens, when it is on. */
+  readonly metrics?: { readonly host: string; readonly port: number };
 }
 
 /** Size of the socket buffers: a write returning false (back-pressure) means this much is queued. */
@@ -62,10 +80,11 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
   readonly commands = new CommandTable(COMMANDS);
   readonly config: ServerConfig;
   readonly stats = new ServerStats();
+  readonly commandStats: CommandStats;
   readonly version: string = packageVersion();
   readonly runId = randomBytes(20).toString('hex');
   readonly startedAt = Date.now();
-
+  /** Where the server and its engine report what happens. */
   readonly logger: Logger;
   readonly persistence: Persistence;
   readonly gate = new ExecGate();
@@ -75,9 +94,12 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
   private readonly backendsToLoad: readonly BackendToLoad[];
   private readonly connections = new Map<number, Connection>();
   private readonly tcp: net.Server;
+  private metrics: MetricsExporter | undefined;
   private nextClientId = 1;
   private listening = false;
   private closing: Promise<void> | undefined;
+  /** Whether the engine was made here (its backend processes are then stopped on close). */
+  private readonly ownsEngine: boolean;
 
   constructor(options: ServerOptions = {}) {
     super();
@@ -90,11 +112,19 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
         threadsPerQueue: options.threadsPerQueue,
         intraOpThreads: options.intraOpThreads,
         interOpThreads: options.interOpThreads,
+        allowUnsafeOps: options.allowUnsafeOps,
         maxClients: options.maxClients,
+        metricsPort: options.metricsPort,
+        metricsBind: options.metricsBind,
+        metricsMaxKeys: options.metricsMaxKeys,
+        latencyTracking: options.latencyTracking,
+        backendIsolation: options.backendIsolation,
+        modelExecutionTimeout: options.modelExecutionTimeout,
       }),
     };
     applyStartParams(this.settings, options.config ?? []);
     this.config = new ServerConfig(this.settings);
+    this.commandStats = new CommandStats(this.commands.specs, this.settings);
     this.logger = options.logger ?? {
       ...silentLogger,
       warning: (message, fields) => {
@@ -102,14 +132,18 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
       },
     };
     this.backendsToLoad = options.backends ?? [];
+    this.ownsEngine = options.engine === undefined;
     this.engine =
       options.engine ??
       new Engine({
         threadsPerQueue: this.settings.threadsPerQueue,
         intraOpThreads: this.settings.intraOpThreads,
         interOpThreads: this.settings.interOpThreads,
+        allowUnsafeOps: this.settings.allowUnsafeOps,
         maxTensorBytes: this.settings.protoMaxBulkLen,
         cwd: options.cwd,
+        backendIsolation: this.settings.backendIsolation,
+        modelExecutionTimeoutMs: () => this.settings.modelExecutionTimeout,
         logger: this.logger,
       });
     this.persistence = new Persistence(this.engine, this.settings, this.logger);
@@ -154,25 +188,39 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
     this.settings.port = addr.port;
     this.listening = true;
     await this.persistence.start();
-    return { host: this.settings.bind, port: addr.port };
+    if (this.settings.metricsPort === 0) return { host: this.settings.bind, port: addr.port };
+    this.metrics = await MetricsExporter.start(this, {
+      port: this.settings.metricsPort,
+      bind: this.settings.metricsBind,
+      maxKeys: this.settings.metricsMaxKeys,
+    });
+    return { host: this.settings.bind, port: addr.port, metrics: { host: this.metrics.host, port: this.metrics.port } };
   }
 
   *clients(): Iterable<ClientState> {
     yield* this.connections.values();
   }
 
-  /** Stops listening and closes every client, without saving anything. */
+  /**
+   * Stops listening, closes every client, closes the persistence files (without saving anything)
+   * and stops the backend processes.
+   */
   close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
-      for (const c of this.connections.values()) c.destroy();
-      if (!this.listening) {
-        resolve();
-        return;
-      }
-      this.tcp.close(() => {
-        resolve();
-      });
-    }).then(() => this.persistence.close());
+    this.closing ??= Promise.all([
+      this.metrics?.close(),
+      new Promise<void>((resolve) => {
+        for (const c of this.connections.values()) c.destroy();
+        if (!this.listening) {
+          resolve();
+          return;
+        }
+        this.tcp.close(() => {
+          resolve();
+        });
+      }),
+    ])
+      .then(() => this.persistence.close())
+      .then(() => (this.ownsEngine ? this.engine.close() : undefined));
     return this.closing;
   }
 

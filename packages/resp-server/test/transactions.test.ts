@@ -60,6 +60,14 @@ function errorText(r: Reply): string {
   return r.message;
 }
 
+/** Waits until `done()` holds, checking every few milliseconds; fails after 2,000 checks. */
+async function until(done: () => boolean, what: string): Promise<void> {
+  for (let i = 0; !done(); i++) {
+    if (i === 2000) assert.fail(`this never happened: ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 const OK = new Status('OK');
 const QUEUED = new Status('QUEUED');
 
@@ -238,6 +246,59 @@ describe('MULTI / EXEC / WATCH', () => {
     assert.deepEqual(await a.call('EXEC'), [OK]);
     gated.open();
     assert.deepEqual(await slow, OK);
+  });
+
+  it('a client that leaves during EXEC does not stop its transaction: every queued run runs', async () => {
+    const a = await connect();
+    const b = await connect();
+    assert.deepEqual(await b.call('AI.MODELSET', 'lv:m', 'ONNX', 'CPU', 'BLOB', 'gated'), OK);
+    assert.deepEqual(await b.call('AI.TENSORSET', 'lv:x', 'FLOAT', '1', 'VALUES', '5'), OK);
+    assert.deepEqual(await a.call('MULTI'), OK);
+    assert.deepEqual(await a.call('AI.MODELRUN', 'lv:m', 'INPUTS', 'lv:x', 'OUTPUTS', 'lv:y'), QUEUED);
+    assert.deepEqual(await a.call('AI.MODELRUN', 'lv:m', 'INPUTS', 'lv:x', 'OUTPUTS', 'lv:z'), QUEUED);
+    const dropped = server.engine.runCounters.dropped;
+    const running = (): boolean => server.engine.queueStats().some((q) => q.name === 'ONNX:CPU' && q.running > 0);
+    const connected = [...server.clients()].length;
+    a.send('EXEC');
+    await until(running, 'the first run starts');
+    a.close();
+    await until(() => [...server.clients()].length === connected - 1, 'the client is gone');
+    gated.open();
+    await until(() => server.engine.exists('lv:y'), 'the first run stores its output');
+    await until(running, 'the second run starts');
+    gated.open();
+    assert.equal(await b.call('EXISTS', 'lv:y', 'lv:z'), 2);
+    assert.equal(server.engine.runCounters.dropped, dropped);
+  });
+
+  it('commandstats count a queued command when EXEC runs it, as Redis does', async () => {
+    const c = await connect();
+    const other = await connect();
+    const stats = async (): Promise<Map<string, string>> => {
+      const lines = text(await other.call('INFO', 'commandstats')).split('\r\n');
+      return new Map(lines.filter((l) => l.startsWith('cmdstat_')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]));
+    };
+    const counts = (v: string | undefined): string => (v ?? '').replace(/usec=\d+,usec_per_call=[\d.]+,/, '');
+    assert.deepEqual(await c.call('AI.MODELSET', 'cs:m', 'ONNX', 'CPU', 'BLOB', 'double'), OK);
+    assert.deepEqual(await c.call('CONFIG', 'RESETSTAT'), OK);
+    assert.deepEqual(await c.call('MULTI'), OK);
+    assert.deepEqual(await c.call('AI.TENSORSET', 'cs:x', 'FLOAT', '1', 'VALUES', '2'), QUEUED);
+    assert.deepEqual(await c.call('AI.MODELRUN', 'cs:m', 'INPUTS', 'cs:x', 'OUTPUTS', 'cs:y'), QUEUED);
+    assert.deepEqual(await c.call('AI.TENSORGET', 'cs:missing', 'VALUES'), QUEUED);
+    const queued = await stats();
+    assert.equal(queued.has('cmdstat_ai.tensorset'), false, 'a queued command is not counted yet');
+    assert.equal(counts(queued.get('cmdstat_multi')), 'calls=1,rejected_calls=0,failed_calls=0');
+    const r = await c.call('EXEC');
+    assert.ok(Array.isArray(r) && r.length === 3);
+    assert.deepEqual(await c.call('MULTI'), OK);
+    assert.match(errorText(await c.call('AI.TENSORGET')), /wrong number of arguments/);
+    assert.match(errorText(await c.call('EXEC')), /^EXECABORT/);
+    const done = await stats();
+    assert.equal(counts(done.get('cmdstat_multi')), 'calls=2,rejected_calls=0,failed_calls=0');
+    assert.equal(counts(done.get('cmdstat_exec')), 'calls=2,rejected_calls=0,failed_calls=1');
+    assert.equal(counts(done.get('cmdstat_ai.tensorset')), 'calls=1,rejected_calls=0,failed_calls=0');
+    assert.equal(counts(done.get('cmdstat_ai.modelrun')), 'calls=1,rejected_calls=0,failed_calls=0');
+    assert.equal(counts(done.get('cmdstat_ai.tensorget')), 'calls=1,rejected_calls=1,failed_calls=1');
   });
 
   it('CLIENT LIST shows a client inside MULTI', async () => {

@@ -12,7 +12,7 @@ export const aiModelrun = aiCommand({
   summary: 'Runs a model on input tensors and stores its outputs.',
   async handler(ctx, argv) {
     const { inputs, outputs } = parseRunKeys(argv, 2);
-    await ctx.engine.modelRun(argv[1]!, inputs, outputs);
+    await ctx.engine.modelRun(argv[1]!, inputs, outputs, { signal: ctx.signal });
     ctx.reply.ok();
   },
 });

@@ -12,7 +12,7 @@ export const aiScriptrun = aiCommand({
   summary: 'Runs a function of a script on input tensors and stores its outputs.',
   async handler(ctx, argv) {
     const { inputs, outputs } = parseRunKeys(argv, 3);
-    await ctx.engine.scriptRun(argv[1]!, argv[2]!.toString(), inputs, outputs);
+    await ctx.engine.scriptRun(argv[1]!, argv[2]!.toString(), inputs, outputs, { signal: ctx.signal });
     ctx.reply.ok();
   },
 });

@@ -54,6 +54,7 @@ export const config = command({
       summary: "Resets the server's statistics.",
       handler(ctx) {
         ctx.server.stats.reset();
+        ctx.server.commandStats.reset();
         ctx.reply.ok();
       },
     }),

@@ -1,6 +1,8 @@
 import { arch, platform, release } from 'node:os';
+import { HostedBackend } from '@modelkv/core';
 import { command } from '../command-table.js';
 import type { CommandContext } from '../context.js';
+import { commandstatsLines, latencystatsLines } from './info-command-stats.js';
 
 /** Protocol level this server emulates, for clients that read redis_version. */
 const REDIS_COMPAT_VERSION = '7.0.0';
@@ -83,18 +85,34 @@ const SECTIONS: Record<string, Section> = {
     ];
   },
   backends(ctx) {
-    const loaded = ctx.engine.backends.list();
-    const lines: [string, string | number][] = [['backends_loaded', loaded.length]];
+    const engine = ctx.engine;
+    const loaded = engine.backends.list();
+    const lines: [string, string | number][] = [
+      ['backends_loaded', loaded.length],
+      ['backend_isolation', engine.isolation],
+      ['model_execution_timeout', engine.modelExecutionTimeoutMs],
+      ['ai_runs_dropped', engine.runCounters.dropped],
+      ['ai_runs_timed_out', engine.runCounters.timedOut],
+    ];
     for (const b of loaded) {
+      const host = b.backend instanceof HostedBackend ? b.backend : undefined;
+      const where = host ? `,process=${host.status},pid=${host.pid ?? 0},restarts=${host.restarts}` : ',process=none';
       lines.push([
         `backend_${b.name.toLowerCase()}`,
-        `version=${b.backend.version},path=${b.path},devices=${b.backend.devices().join('|')}`,
+        `version=${b.backend.version},path=${b.path},devices=${b.backend.devices().join('|')}${where}`,
       ]);
     }
-    for (const q of ctx.engine.queues.list()) {
-      lines.push([`queue_${q.device.toLowerCase()}`, `running=${q.running},waiting=${q.depth}`]);
+    for (const q of engine.queues.list()) {
+      lines.push([`queue_${q.name.toLowerCase().replace(/:/g, '_')}`, `running=${q.running},waiting=${q.depth}`]);
     }
     return lines;
+  },
+  commandstats(ctx) {
+    return commandstatsLines(ctx.server.commandStats);
+  },
+  latencystats(ctx) {
+    const s = ctx.server.config.settings;
+    return latencystatsLines(ctx.server.commandStats, s.latencyTracking, s.latencyTrackingInfoPercentiles);
   },
   keyspace(ctx) {
     const n = ctx.engine.dbsize;
@@ -104,6 +122,20 @@ const SECTIONS: Record<string, Section> = {
 };
 
 const DEFAULT = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'backends', 'keyspace'];
+/** `all` and `everything` add the sections Redis leaves out of the default ones. */
+const ALL = [
+  'server',
+  'clients',
+  'memory',
+  'persistence',
+  'stats',
+  'replication',
+  'cpu',
+  'backends',
+  'commandstats',
+  'latencystats',
+  'keyspace',
+];
 
 function title(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
@@ -131,12 +163,13 @@ export const info = command({
     const wanted = new Set<string>();
     for (let i = 1; i < argv.length; i++) {
       const w = argv[i]!.toString().toLowerCase();
-      if (w === 'all' || w === 'everything' || w === 'default') for (const s of DEFAULT) wanted.add(s);
+      if (w === 'all' || w === 'everything') for (const s of ALL) wanted.add(s);
+      else if (w === 'default') for (const s of DEFAULT) wanted.add(s);
       else wanted.add(w);
     }
     if (argv.length === 1) for (const s of DEFAULT) wanted.add(s);
     const blocks: string[] = [];
-    for (const name of DEFAULT) {
+    for (const name of ALL) {
       if (!wanted.has(name)) continue;
       const lines = SECTIONS[name]!(ctx).map(([k, v]) => `${k}:${v}\r\n`);
       blocks.push(`# ${title(name)}\r\n${lines.join('')}`);

@@ -1,0 +1,79 @@
+import type { ModelHandle, RunOptions, ScriptHandle } from '../backend.js';
+import type { Tensor } from '../tensor.js';
+import type { LoadedMessage } from './protocol.js';
+
+/** A model or script as its backend process must be given it again after a restart. */
+export interface HandleRecord {
+  readonly id: number;
+  readonly kind: 'model' | 'script';
+  /** `CPU`, `GPU:0`, ... */
+  readonly device: string;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  /** The model blob or the script's source (the stored bytes, not a copy). */
+  readonly payload: Buffer;
+  /** Why it cannot run any more (it could not be loaded again after a restart). */
+  broken?: string;
+}
+
+/** Outputs with the time the backend process measured for the run. */
+export interface TimedOutputs {
+  readonly outputs: Tensor[];
+  readonly durationUs: number;
+}
+
+/** What the handles need of their backend. */
+export interface HandleOwner {
+  runHosted(record: HandleRecord, fn: string, inputs: readonly Tensor[], outputCount: number, options?: RunOptions): Promise<TimedOutputs>;
+  releaseHosted(record: HandleRecord): void;
+}
+
+export class HostedModel implements ModelHandle {
+  readonly inputNames?: readonly string[];
+  readonly outputNames?: readonly string[];
+
+  constructor(
+    private readonly owner: HandleOwner,
+    readonly record: HandleRecord,
+    loaded: LoadedMessage,
+  ) {
+    if (loaded.inputNames) this.inputNames = loaded.inputNames;
+    if (loaded.outputNames) this.outputNames = loaded.outputNames;
+  }
+
+  async run(inputs: readonly Tensor[], outputCount: number, options?: RunOptions): Promise<Tensor[]> {
+    return (await this.runTimed(inputs, outputCount, options)).outputs;
+  }
+
+  runTimed(inputs: readonly Tensor[], outputCount: number, options?: RunOptions): Promise<TimedOutputs> {
+    return this.owner.runHosted(this.record, '', inputs, outputCount, options);
+  }
+
+  release(): void {
+    this.owner.releaseHosted(this.record);
+  }
+}
+
+export class HostedScript implements ScriptHandle {
+  readonly functionNames?: readonly string[];
+
+  constructor(
+    private readonly owner: HandleOwner,
+    readonly record: HandleRecord,
+    loaded: LoadedMessage,
+  ) {
+    if (loaded.functionNames) this.functionNames = loaded.functionNames;
+  }
+
+  async run(fn: string, inputs: readonly Tensor[], outputCount: number, options?: RunOptions): Promise<Tensor[]> {
+    return (await this.runTimed(fn, inputs, outputCount, options)).outputs;
+  }
+
+  runTimed(fn: string, inputs: readonly Tensor[], outputCount: number, options?: RunOptions): Promise<TimedOutputs> {
+    return this.owner.runHosted(this.record, fn, inputs, outputCount, options);
+  }
+
+  release(): void {
+    this.owner.releaseHosted(this.record);
+  }
+}
