@@ -10,17 +10,31 @@ import {
   formatDevice,
 } from './backend.js';
 import { BackendRegistry, type LoadedBackend, resolveBackendEntry } from './backend-loader.js';
+import { DeferredModelHandle, DeferredScriptHandle, runnableModel, runnableScript } from './deferred-handle.js';
 import { parseDevice } from './device.js';
 import { ReplyError, oneLine, toReplyError, wrongType } from './errors.js';
 import { HostedBackend } from './host/hosted-backend.js';
 import { HostedModel, HostedScript, type TimedOutputs } from './host/hosted-handles.js';
-import { type Key, Keyspace, Lease, type ScanResult, type StoredValue, TYPE_NAMES, type ValueKind, keyString } from './keyspace.js';
+import {
+  type Key,
+  Keyspace,
+  Lease,
+  type ScanResult,
+  type StoredModel,
+  type StoredScript,
+  type StoredValue,
+  TYPE_NAMES,
+  type ValueKind,
+  keyString,
+} from './keyspace.js';
 import { type Logger, silentLogger } from './logger.js';
 import type { EngineObserver, QueueStats, RunRecord, TensorMemory } from './observer.js';
 import { isDeadlineError } from './native-pool.js';
 import { RunDropped, RunQueue, RunQueues, RunTimedOut } from './run-queue.js';
 import { RunStats } from './stats.js';
+import type { ValueStore } from './store.js';
 import { DEFAULT_MAX_TENSOR_BYTES, Tensor } from './tensor.js';
+import type { ValueRecord } from './value-record.js';
 
 /**
  * Where backends loaded by path run: `process` (each in a process of its own, restarted if it
@@ -45,6 +59,8 @@ export interface EngineOptions {
   readonly allowUnsafeOps?: boolean;
   /** Where the engine reports what happens. Default: nowhere. */
   readonly logger?: Logger;
+  /** Where values are kept. Default: a new in-memory `Keyspace`. */
+  readonly store?: ValueStore;
   /** Where backends loaded by path run. Default `process`. */
   readonly backendIsolation?: BackendIsolation;
   /**
@@ -52,6 +68,14 @@ export interface EngineOptions {
    * limit), or a function that says so at each run. Default 5000.
    */
   readonly modelExecutionTimeoutMs?: number | (() => number);
+}
+
+export interface RestoreOptions {
+  /**
+   * A model or script whose backend is not loaded is kept as stored bytes that answer ERR to
+   * runs until the backend is loaded (true), instead of being refused (false, the default).
+   */
+  readonly keepWithoutBackend?: boolean;
 }
 
 export interface RunRequestOptions {
@@ -65,16 +89,6 @@ export interface RunCounters {
   dropped: number;
   /** Answered with a timeout error. */
   timedOut: number;
-}
-
-interface RunTarget {
-  readonly kind: 'model' | 'script';
-  readonly key: string;
-  readonly backend: BackendName;
-  readonly device: string;
-  readonly stats: RunStats;
-  readonly lease: Lease;
-  readonly samples: number;
 }
 
 export interface ModelSetArgs {
@@ -127,9 +141,7 @@ export interface RunInfo {
  * run queues. Usable in-process without any server; every failure is a `ReplyError`.
  */
 export class Engine {
-  readonly keyspace = new Keyspace((key, value) => {
-    this.notify((o) => o.removed?.(value.kind, key));
-  });
+  readonly keyspace: ValueStore;
   readonly backends: BackendRegistry;
   readonly queues: RunQueues;
   readonly maxTensorBytes: number;
@@ -150,6 +162,10 @@ export class Engine {
       threadsPerQueue: this.threadsPerQueue,
     };
     this.backends = new BackendRegistry(config);
+    this.keyspace = options.store ?? new Keyspace();
+    this.keyspace.onRemove((key, value) => {
+      this.notify((o) => o.removed?.(value.kind, key));
+    });
     this.queues = new RunQueues();
     this.maxTensorBytes = options.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
     this.cwd = options.cwd;
@@ -173,9 +189,22 @@ export class Engine {
 
   /**
    * Loads a backend from a path: into a process of its own (`process` isolation), or into this
-   * one (`none`).
+   * one (`none`). Models and scripts kept without it are loaded through it then.
    */
-  loadBackend(name: BackendName, path: string): Promise<LoadedBackend> {
+  async loadBackend(name: BackendName, path: string): Promise<LoadedBackend> {
+    const loaded = await this.startBackend(name, path);
+    await this.attachDeferred(loaded.backend);
+    return loaded;
+  }
+
+  /** Registers a backend object as it is, in this process (whatever the isolation). */
+  async registerBackend(backend: Backend): Promise<LoadedBackend> {
+    const loaded = await this.backends.register(backend);
+    await this.attachDeferred(loaded.backend);
+    return loaded;
+  }
+
+  private startBackend(name: BackendName, path: string): Promise<LoadedBackend> {
     if (this.isolation === 'none') return this.backends.load(name, path, this.cwd);
     return this.backends.loadWith(name, path, () =>
       HostedBackend.start({
@@ -189,11 +218,6 @@ export class Engine {
         logger: this.logger,
       }),
     );
-  }
-
-  /** Registers a backend object as it is, in this process (whatever the isolation). */
-  registerBackend(backend: Backend): Promise<LoadedBackend> {
-    return this.backends.register(backend);
   }
 
   /** Stops the backend processes. */
@@ -274,17 +298,10 @@ export class Engine {
       await this.release(handle, k);
       throw wrongType();
     }
-    this.keyspace.set(k, {
-      kind: 'model',
-      backend: args.backend,
-      device: args.device.toUpperCase(),
-      inputs: [...inputs],
-      outputs: [...outputs],
-      blob: args.blob,
-      handle,
-      stats: new RunStats(),
-      lease: new Lease(() => this.release(handle, k)),
-    });
+    this.keyspace.set(
+      k,
+      modelValue(args, handle, () => this.release(handle, k)),
+    );
   }
 
   modelGet(key: Key): ModelInfo {
@@ -306,18 +323,19 @@ export class Engine {
   async modelRun(key: Key, inputKeys: readonly Key[], outputKeys: readonly Key[], options: RunRequestOptions = {}): Promise<void> {
     const k = keyString(key);
     const model = this.keyspace.getTyped(k, 'model', 'model');
+    // A model kept without its backend answers ERR; once loaded, runs go to the handle behind it.
+    const handle = runnableModel(model.handle);
     if (outputKeys.length === 0) throw new ReplyError('OUTPUTS needs at least one key');
     for (const k of outputKeys) this.assertKind(keyString(k), 'tensor');
     const inputs = inputKeys.map((k) => this.inputTensor(k));
-    const expectedIn = model.handle.inputNames?.length ?? (model.inputs.length || undefined);
+    const expectedIn = handle.inputNames?.length ?? (model.inputs.length || undefined);
     if (expectedIn !== undefined && inputs.length !== expectedIn) {
       throw new ReplyError(`model expects ${expectedIn} inputs, got ${inputs.length}`);
     }
-    const expectedOut = model.handle.outputNames?.length ?? (model.outputs.length || undefined);
+    const expectedOut = handle.outputNames?.length ?? (model.outputs.length || undefined);
     if (expectedOut !== undefined && outputKeys.length !== expectedOut) {
       throw new ReplyError(`model has ${expectedOut} outputs, got ${outputKeys.length} OUTPUTS keys`);
     }
-    const handle = model.handle;
     const count = outputKeys.length;
     const exec =
       handle instanceof HostedModel
@@ -355,14 +373,10 @@ export class Engine {
       await this.release(handle, k);
       throw wrongType();
     }
-    this.keyspace.set(k, {
-      kind: 'script',
-      device: device.toUpperCase(),
-      source,
-      handle,
-      stats: new RunStats(),
-      lease: new Lease(() => this.release(handle, k)),
-    });
+    this.keyspace.set(
+      k,
+      scriptValue(device, source, handle, () => this.release(handle, k)),
+    );
   }
 
   scriptGet(key: Key): ScriptInfo {
@@ -385,12 +399,12 @@ export class Engine {
   ): Promise<void> {
     const k = keyString(key);
     const script = this.keyspace.getTyped(k, 'script', 'script');
+    const handle = runnableScript(script.handle);
     if (outputKeys.length === 0) throw new ReplyError('OUTPUTS needs at least one key');
-    const names = script.handle.functionNames;
+    const names = handle.functionNames;
     if (names && !names.includes(fn)) throw new ReplyError(`function '${fn}' is not defined in the script`);
     for (const k of outputKeys) this.assertKind(keyString(k), 'tensor');
     const inputs = inputKeys.map((k) => this.inputTensor(k));
-    const handle = script.handle;
     const count = outputKeys.length;
     const exec =
       handle instanceof HostedScript
@@ -407,6 +421,92 @@ export class Engine {
     };
     const outputs = await this.execute(target, exec, options.signal);
     this.storeOutputs(outputKeys, outputs);
+  }
+
+  // ---- restoring stored values ----------------------------------------------------------
+
+  /**
+   * Stores a value read back from disk, replacing whatever the key holds. Models and scripts are
+   * loaded through their backends again; one whose backend is not loaded is refused with an
+   * ReplyError naming the key and the backend, or kept as stored bytes with `keepWithoutBackend`.
+   */
+  async restore(key: Key, record: ValueRecord, options: RestoreOptions = {}): Promise<void> {
+    const k = keyString(key);
+    switch (record.kind) {
+      case 'tensor':
+        this.keyspace.set(k, { kind: 'tensor', tensor: record.tensor });
+        return;
+      case 'model': {
+        const args = record.model;
+        const loaded = this.backends.list().find((b) => b.name === args.backend);
+        let handle: ModelHandle;
+        if (loaded) {
+          try {
+            handle = await loaded.backend.loadModel(args.blob, modelOptions(args));
+          } catch (err) {
+            throw toReplyError(err, `could not load the ${args.backend} model at key '${k}'`);
+          }
+        } else if (options.keepWithoutBackend) {
+          handle = new DeferredModelHandle(args.backend);
+          this.logger.warning('model kept without its backend: it answers ERR until the backend is loaded', {
+            key: k,
+            backend: args.backend,
+          });
+        } else {
+          throw missingBackend(k, 'model', args.backend);
+        }
+        this.keyspace.set(
+          k,
+          modelValue(args, handle, () => this.release(handle, k)),
+        );
+        return;
+      }
+      case 'script': {
+        const { device, source } = record.script;
+        const torch = this.backends.list().find((b) => b.name === 'TORCH')?.backend;
+        let handle: ScriptHandle;
+        if (torch?.compileScript) {
+          try {
+            handle = await torch.compileScript(source, { device: parseDevice(device) });
+          } catch (err) {
+            throw toReplyError(err, `could not compile the script at key '${k}'`);
+          }
+        } else if (options.keepWithoutBackend) {
+          handle = new DeferredScriptHandle();
+          this.logger.warning('script kept without its backend: it answers ERR until TORCH is loaded', { key: k });
+        } else {
+          throw missingBackend(k, 'script', 'TORCH');
+        }
+        this.keyspace.set(
+          k,
+          scriptValue(device, source, handle, () => this.release(handle, k)),
+        );
+        return;
+      }
+    }
+  }
+
+  /** Loads the models and scripts kept without `backend` now that it is loaded. */
+  private async attachDeferred(backend: Backend): Promise<void> {
+    const waiting: (StoredModel | StoredScript)[] = [];
+    for (const k of this.keyspace.keys()) {
+      const v = this.keyspace.get(k);
+      if (v?.kind === 'model' && v.handle instanceof DeferredModelHandle && v.backend === backend.name) waiting.push(v);
+      if (v?.kind === 'script' && v.handle instanceof DeferredScriptHandle && backend.name === 'TORCH') waiting.push(v);
+    }
+    for (const v of waiting) {
+      try {
+        if (v.kind === 'model' && v.handle instanceof DeferredModelHandle) {
+          v.handle.attach(await backend.loadModel(v.blob, modelOptions(v)));
+        } else if (v.kind === 'script' && v.handle instanceof DeferredScriptHandle && backend.compileScript) {
+          v.handle.attach(await backend.compileScript(v.source, { device: parseDevice(v.device) }));
+        }
+      } catch (err) {
+        const reason = oneLine(err instanceof Error ? err.message : String(err));
+        if (v.handle instanceof DeferredModelHandle || v.handle instanceof DeferredScriptHandle) v.handle.failure = reason;
+        this.logger.warning(`a kept ${v.kind} could not be loaded by backend ${backend.name}`, { reason });
+      }
+    }
   }
 
   // ---- statistics ------------------------------------------------------------------------
@@ -593,10 +693,57 @@ export class Engine {
       if (t.byteLength > this.maxTensorBytes) throw new ReplyError(`output tensor of ${t.byteLength} bytes exceeds the limit`);
     }
     for (const k of keys) this.assertKind(keyString(k), 'tensor');
-    keys.forEach((k, i) => {
-      this.keyspace.set(keyString(k), { kind: 'tensor', tensor: outputs[i]! });
-    });
+    // One run's outputs are stored together: observers (the append-only file) keep them so.
+    this.keyspace.beginGroup();
+    try {
+      keys.forEach((k, i) => {
+        this.keyspace.set(keyString(k), { kind: 'tensor', tensor: outputs[i]! });
+      });
+    } finally {
+      this.keyspace.endGroup();
+    }
   }
+}
+
+function modelOptions(m: {
+  readonly backend: BackendName;
+  readonly device: string;
+  readonly inputs?: readonly string[];
+  readonly outputs?: readonly string[];
+}) {
+  return { device: parseDevice(m.device), inputs: m.inputs ?? [], outputs: m.outputs ?? [] };
+}
+
+/** The stored record of a model: what MODELSET was given, with the loaded handle. */
+function modelValue(args: ModelSetArgs, handle: ModelHandle, release: () => Promise<void>): StoredModel {
+  return {
+    kind: 'model',
+    backend: args.backend,
+    device: args.device.toUpperCase(),
+    inputs: [...(args.inputs ?? [])],
+    outputs: [...(args.outputs ?? [])],
+    blob: args.blob,
+    handle,
+    stats: new RunStats(),
+    lease: new Lease(release),
+  };
+}
+
+function scriptValue(device: string, source: string, handle: ScriptHandle, release: () => Promise<void>): StoredScript {
+  return {
+    kind: 'script',
+    device: device.toUpperCase(),
+    source,
+    handle,
+    stats: new RunStats(),
+    lease: new Lease(release),
+  };
+}
+
+function missingBackend(key: string, what: 'model' | 'script', backend: BackendName): ReplyError {
+  return new ReplyError(
+    `key '${key}' holds a ${backend} ${what} but backend ${backend} is not loaded: load it first with --loadbackend ${backend} <path>, or start with --keep-models-without-backend yes to keep such values until it is loaded`,
+  );
 }
 
 /** Runs `run` and measures it. */

@@ -1,5 +1,6 @@
 export * from './backend.js';
 export * from './backend-loader.js';
+export * from './deferred-handle.js';
 export * from './device.js';
 export * from './dtype.js';
 export * from './engine.js';
@@ -13,5 +14,7 @@ export * from './observer.js';
 export * from './proto-reader.js';
 export * from './run-queue.js';
 export * from './stats.js';
+export * from './store.js';
 export * from './tensor.js';
 export * from './unsafe-ops.js';
+export * from './value-record.js';

@@ -87,15 +87,31 @@ async function main(): Promise<void> {
     await server.close();
     process.exit(1);
   }
-  const stop = (signal: string) => (): void => {
+  // As SHUTDOWN: the append-only file written out, a snapshot when save points are set.
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
     logger.notice(`Received ${signal} scheduling shutdown...`);
-    void server.close().then(() => {
-      logger.notice('modelkv-server is now ready to exit, bye bye...');
-      process.exit(0);
-    });
+    server.shutdownGracefully().then(
+      () => {
+        logger.notice('modelkv-server is now ready to exit, bye bye...');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        stopping = false;
+        logger.warning(
+          `${signal} received but errors trying to shut down the server, check the logs for more information: ${err instanceof Error ? err.message : String(err)}`,
+        );
+      },
+    );
   };
-  process.on('SIGTERM', stop('SIGTERM'));
-  process.on('SIGINT', stop('SIGINT'));
+  process.on('SIGTERM', () => {
+    stop('SIGTERM');
+  });
+  process.on('SIGINT', () => {
+    stop('SIGINT');
+  });
   process.on('SIGHUP', () => {
     logger.notice('Received SIGHUP: reopening the log file');
     logger.reopen();

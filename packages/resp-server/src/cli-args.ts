@@ -1,6 +1,6 @@
 import { BACKEND_ISOLATIONS, type BackendIsolation, type BackendName, parseBackendName } from '@modelkv/core';
 import { parseMemory, parseYesNo } from './args.js';
-import { parseExecutionTimeout } from './config.js';
+import { applyStartParams, defaultSettings, isStartParam, parseExecutionTimeout } from './config.js';
 import { MULTI_WORD_FLAGS, SettingError, applySecurityFlag, isSecurityFlag } from './security-options.js';
 import type { BackendToLoad, ServerOptions } from './server.js';
 
@@ -66,6 +66,29 @@ Access, TLS, limits and logs (CONFIG GET/SET names; see README "Running it safel
   --loglevel debug|verbose|notice|warning
                               (default notice)
   --logfile FILE              append the log there (default: stdout)
+
+Persistence (redis.conf's names and meanings):
+  --dir DIR                   where the snapshot and the append-only file live (default: cwd)
+  --dbfilename NAME           snapshot file name (default dump.rdb)
+  --save "SECS CHANGES ..."   snapshot when CHANGES writes happened within SECS seconds;
+                              "" (the default) takes none by itself
+  --appendonly yes|no         log every write to the append-only file (default no)
+  --appendfilename NAME       append-only file name (default appendonly.aof)
+  --appenddirname NAME        directory of its files, inside --dir (default appendonlydir)
+  --appendfsync always|everysec|no
+                              when the append-only file is synced (default everysec)
+  --auto-aof-rewrite-percentage N, --auto-aof-rewrite-min-size BYTES
+                              rewrite the file once it grew N% past its last rewrite (100, 64mb)
+  --aof-load-truncated yes|no load a file cut short at its end (default yes)
+  --aof-use-rdb-preamble yes|no
+                              rewritten files start with a snapshot (default yes)
+  --stop-writes-on-bgsave-error yes|no
+                              refuse writes while snapshots fail (default yes)
+  --keep-models-without-backend yes|no
+                              at start, keep models whose backend is not loaded as stored
+                              values that answer ERR until it is (default no: refuse to start)
+  --enable-debug-command no|yes|local
+                              who may run DEBUG (RELOAD) (default no)
   -h, --help                  show this help
   -v, --version               show the version
 
@@ -82,6 +105,7 @@ export function parseCliArgs(args: readonly string[]): CliRequest {
     -readonly [K in keyof ServerOptions]: ServerOptions[K];
   } = {};
   const backends: BackendToLoad[] = [];
+  const config: [string, string][] = [];
   const queue = args.flatMap((a) => {
     const eq = a.indexOf('=');
     return a.startsWith('--') && eq > 2 ? [a.slice(0, eq), a.slice(eq + 1)] : [a];
@@ -189,8 +213,19 @@ export function parseCliArgs(args: readonly string[]): CliRequest {
         options.protoMaxBulkLen = n;
         break;
       }
+      case '--save': {
+        // As redis-server: the words up to the next option are the save points.
+        const words: string[] = [take(flag)];
+        while (queue.length > 0 && !queue[0]!.startsWith('--')) words.push(queue.shift()!);
+        config.push(['save', words.join(' ')]);
+        break;
+      }
       default: {
         const name = flag.slice(2);
+        if (flag.startsWith('--') && !isSecurityFlag(name) && isStartParam(name)) {
+          config.push([name.toLowerCase(), take(flag)]);
+          break;
+        }
         if (!flag.startsWith('--') || !isSecurityFlag(name)) throw new UsageError(`unknown option '${flag}' (see --help)`);
         let value = take(flag);
         if (MULTI_WORD_FLAGS.has(name)) {
@@ -205,6 +240,12 @@ export function parseCliArgs(args: readonly string[]): CliRequest {
       }
     }
   }
+  try {
+    applyStartParams(defaultSettings(), config);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (config.length > 0) options.config = config;
   options.backends = backends;
   return { action: 'run', options };
 }

@@ -18,7 +18,8 @@ export type CommandFlag =
   | 'fast'
   | 'no_auth'
   | 'no_mandatory_keys'
-  | 'allow_busy';
+  | 'allow_busy'
+  | 'no_multi';
 
 export type CommandGroup = 'connection' | 'generic' | 'server' | 'module';
 

@@ -5,10 +5,13 @@ import { admit, needsAdmission } from './admission.js';
 import type { AclUser } from './acl/user.js';
 import type { CommandSpec } from './command-table.js';
 import type { CommandContext, ClientState, ServerContext } from './context.js';
+import { refusal } from './dispatch-checks.js';
 import { isReadBufferView } from './read-buffer.js';
 import { ProtocolError, RespParser } from './resp-parser.js';
 import { type Protocol, RespWriter } from './resp-writer.js';
+import { ReplyMarks } from './reply-marks.js';
 import { readInto } from './socket-reader.js';
+import { type QueuedCommand, Transaction, runsInsideMulti } from './transaction.js';
 
 /** The commands' clock (`performance.now()`, milliseconds) as epoch milliseconds. */
 const CLOCK_ORIGIN = performance.timeOrigin;
@@ -21,6 +24,9 @@ const FLUSH_BYTES = 1024 * 1024;
  */
 const BLOCKED_READ_BYTES = 64 * 1024;
 
+/** The signal of the commands a transaction runs: they run whether or not their client is still there. */
+const NEVER_ABORTED = new AbortController().signal;
+
 /** The constructor of async functions, which has no global name. */
 // eslint-disable-next-line @typescript-eslint/require-await -- an async function is needed for its constructor, not for awaiting
 const AsyncFunction = (async () => undefined).constructor;
@@ -29,9 +35,10 @@ const AsyncFunction = (async () => undefined).constructor;
  * One client. Its commands run strictly in order: a command that waits on the engine (a model
  * run, a backend load) holds back the ones after it; reading from this client goes on only until
  * a little is held unparsed, so that its leaving is noticed: `signal` is then aborted, which
- * drops a run that has not started. Other clients are served as usual. Replies are collected while a batch of
- * pipelined commands runs and written in one go. When the socket's buffer is full, reading
- * pauses until it drains.
+ * drops a run that has not started (runs queued by MULTI excepted: EXEC runs them all). Other
+ * clients are served as usual. Replies are collected while a batch of pipelined commands runs and
+ * written in one go, each sent once the append-only file holds what it acknowledges. When the
+ * socket's buffer is full, reading pauses until it drains.
  *
  * Requests are read straight into memory the parser lends (a read buffer, shared by all idle
  * connections, or the buffer of a large bulk string in progress); the socket must come paused
@@ -58,6 +65,7 @@ export class Connection implements CommandContext, ClientState {
   lastCommand = 'NULL';
   command!: CommandSpec;
   blocked = false;
+  readonly tx = new Transaction();
 
   private readonly parser: RespParser;
   private readonly socket: Socket;
@@ -70,6 +78,13 @@ export class Connection implements CommandContext, ClientState {
   private executing = false;
   /** When the output passed the soft limit (0: it is below). */
   private softLimitSince = 0;
+  /** Replies held back until the append-only file holds what they acknowledge. */
+  private readonly marks = new ReplyMarks();
+  private waitingForDisk = false;
+  /** Another client runs alone (ExecGate), or the append-only file is behind: the next command waits. */
+  private held = false;
+  /** A command EXEC took from the queue is being started (`runQueued`). */
+  private runningQueued = false;
 
   /**
    * `tls`: the socket is a TLS one, which is read the ordinary way (Node's chunks): the direct
@@ -109,9 +124,9 @@ export class Connection implements CommandContext, ClientState {
     this.socket.on('close', this.onSocketClose);
   }
 
-  /** Aborted once the connection has closed. */
+  /** Aborted once the connection has closed; never for a command EXEC runs. */
   get signal(): AbortSignal {
-    return this.aborter.signal;
+    return this.runningQueued ? NEVER_ABORTED : this.aborter.signal;
   }
 
   get protocol(): Protocol {
@@ -120,6 +135,10 @@ export class Connection implements CommandContext, ClientState {
 
   set protocol(p: Protocol) {
     this.reply.protocol = p;
+  }
+
+  get multiCount(): number {
+    return this.tx.count;
   }
 
   get queryBufferBytes(): number {
@@ -191,7 +210,19 @@ export class Connection implements CommandContext, ClientState {
   private process(): void {
     // One clock read per command: the time a command is answered is when the next one starts.
     let now = this.server.commandStats.now();
-    while (!this.blocked && !this.closing && !this.waitingForDrain) {
+    while (!this.blocked && !this.closing && !this.waitingForDrain && !this.held) {
+      if (this.server.gate.holds(this)) {
+        this.held = true;
+        this.updateReading();
+        this.server.gate.hold(this.onReleased);
+        break;
+      }
+      if (this.server.persistence.backlogged()) {
+        this.held = true;
+        this.updateReading();
+        this.server.persistence.whenCaughtUp(this.onReleased);
+        break;
+      }
       let argv: Buffer[] | null;
       try {
         argv = this.parser.next();
@@ -219,31 +250,83 @@ export class Connection implements CommandContext, ClientState {
   }
 
   /**
-   * Runs a command that starts at `startedAt` (the commands' clock). Returns when it was
-   * answered, or `startedAt` when it was refused or waits.
+   * Runs a command that starts at `startedAt` (the commands' clock), or queues it inside MULTI.
+   * Returns when it was answered, or `startedAt` when it was refused, queued or waits.
    */
   private execute(argv: Buffer[], startedAt: number): number {
     this.lastInteraction = CLOCK_ORIGIN + startedAt;
     const spec = this.server.commands.lookup(argv);
     if (typeof spec === 'string') {
+      this.tx.refused();
       this.server.stats.errorReplies++;
       this.server.commandStats.rejected(this.server.commands.find(argv));
       this.reply.error(spec);
       return startedAt;
     }
     if (needsAdmission(this, spec)) {
-      const refused = admit(this.server, this, spec, argv);
-      if (refused) {
+      const denied = admit(this.server, this, spec, argv);
+      if (denied) {
+        this.tx.refused();
         this.server.stats.errorReplies++;
         this.server.commandStats.rejected(spec);
-        this.reply.error(refused.reply);
+        this.reply.error(denied.reply);
         return startedAt;
       }
     }
+    const refused = refusal(this, spec);
+    if (refused !== undefined) {
+      this.tx.refused();
+      this.server.stats.errorReplies++;
+      this.server.commandStats.rejected(spec);
+      this.reply.error(refused);
+      return startedAt;
+    }
+    if (this.tx.active && !runsInsideMulti(spec)) {
+      // Queued commands count in commandstats when EXEC runs them, as in Redis.
+      this.lastCommand = spec.name;
+      this.tx.add({ spec, argv: ownArgs(argv) });
+      this.reply.simple('QUEUED');
+      return startedAt;
+    }
+    const waiting = this.invoke(spec, argv, startedAt);
+    if (typeof waiting === 'number') return waiting;
+    this.blocked = true;
+    this.updateReading();
+    void waiting.then(() => {
+      this.unblock();
+    });
+    return startedAt;
+  }
+
+  /**
+   * Runs a command EXEC took from the queue; it counts in commandstats as a call of its own.
+   * A run started here is not dropped when the client leaves: EXEC runs the whole transaction.
+   */
+  runQueued(command: QueuedCommand): Promise<void> | undefined {
+    this.runningQueued = true;
+    try {
+      const waiting = this.invoke(command.spec, command.argv, this.server.commandStats.now());
+      return typeof waiting === 'number' ? undefined : waiting;
+    } finally {
+      this.runningQueued = false;
+    }
+  }
+
+  /**
+   * Runs a command's handler, its error (if any) written as the reply, and counts it once
+   * answered. Returns when it was answered, or a promise, which never rejects, when the handler
+   * waits.
+   */
+  private invoke(spec: CommandSpec, argv: Buffer[], startedAt: number): number | Promise<void> {
     this.lastCommand = spec.name;
     this.command = spec;
     const handler = spec.handler!;
-    if (handler instanceof AsyncFunction) argv = ownArgs(argv);
+    const start = this.reply.written + this.reply.pendingBytes;
+    const waits = handler instanceof AsyncFunction;
+    if (waits) {
+      argv = ownArgs(argv);
+      this.server.gate.started();
+    }
     let result: void | Promise<void> = undefined;
     let failed = false;
     this.executing = true;
@@ -254,21 +337,24 @@ export class Connection implements CommandContext, ClientState {
       failed = true;
     }
     this.executing = false;
-    if (result === undefined) return this.answered(spec, startedAt, failed);
-    this.blocked = true;
-    this.updateReading();
-    result.then(
+    if (result === undefined) {
+      this.marks.add(start, this.server.persistence.durabilityPoint());
+      return this.answered(spec, startedAt, failed);
+    }
+    if (!waits) this.server.gate.started();
+    return result.then(
       () => {
+        this.server.gate.finished();
         this.answered(spec, startedAt, false);
-        this.unblock();
+        this.marks.add(start, this.server.persistence.durabilityPoint());
       },
       (err: unknown) => {
+        this.server.gate.finished();
         this.replyError(err);
         this.answered(spec, startedAt, true);
-        this.unblock();
+        this.marks.add(start, this.server.persistence.durabilityPoint());
       },
     );
-    return startedAt;
   }
 
   /**
@@ -279,6 +365,21 @@ export class Connection implements CommandContext, ClientState {
     this.server.stats.commandsProcessed++;
     return this.server.commandStats.record(spec, startedAt, failed);
   }
+
+  private readonly onDurable = (): void => {
+    this.waitingForDisk = false;
+    if (this.closed) return;
+    this.flush();
+    this.updateReading();
+    this.process();
+  };
+
+  private readonly onReleased = (): void => {
+    this.held = false;
+    if (this.closed) return;
+    this.updateReading();
+    this.process();
+  };
 
   private unblock(): void {
     this.blocked = false;
@@ -298,18 +399,32 @@ export class Connection implements CommandContext, ClientState {
     this.reply.error(`ERR internal error: ${oneLine(message)}`);
   }
 
+  /**
+   * Sends the replies written so far, up to the first one whose writes the append-only file does
+   * not hold yet (group commit: one write, and with appendfsync always one fdatasync, for all the
+   * clients of a turn of the event loop); `onDurable` sends the rest.
+   */
   private flush(): void {
     if (this.closed || this.socket.destroyed) {
       this.reply.discard();
       return;
     }
+    const persistence = this.server.persistence;
+    const limit = this.marks.limit(persistence.durable);
     const before = this.reply.written;
-    const ok = this.reply.flushTo(this.socket);
+    const ok = this.reply.flushTo(this.socket, limit - before);
     this.server.stats.netOutputBytes += this.reply.written - before;
     if (this.checkOutputLimit()) return;
     if (!ok && !this.waitingForDrain) {
       this.waitingForDrain = true;
       this.updateReading();
+    }
+    if (limit !== Infinity) {
+      if (!this.waitingForDisk) {
+        this.waitingForDisk = true;
+        persistence.whenDurable(this.marks.next, this.onDurable);
+      }
+      return;
     }
     if (this.closing) this.end();
   }
@@ -346,7 +461,7 @@ export class Connection implements CommandContext, ClientState {
 
   private updateReading(): void {
     if (this.closed) return;
-    if (this.waitingForDrain || (this.blocked && this.parser.bufferedBytes >= BLOCKED_READ_BYTES)) this.socket.pause();
+    if (this.waitingForDrain || this.held || (this.blocked && this.parser.bufferedBytes >= BLOCKED_READ_BYTES)) this.socket.pause();
     else this.socket.resume();
   }
 
@@ -358,6 +473,7 @@ export class Connection implements CommandContext, ClientState {
   private readonly onSocketClose = (): void => {
     this.closed = true;
     this.closing = true;
+    this.server.watches.unwatchAll(this.tx);
     this.reply.discard();
     this.aborter.abort();
     this.onClose(this);

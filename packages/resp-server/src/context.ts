@@ -1,4 +1,5 @@
 import type { Engine, Logger } from '@modelkv/core';
+import type { Persistence } from '@modelkv/persistence';
 import type { AclLog } from './acl/acl-log.js';
 import type { AclUser } from './acl/user.js';
 import type { AclUsers } from './acl/users.js';
@@ -7,8 +8,11 @@ import type { CommandSpec, CommandTable } from './command-table.js';
 import type { MemoryMeter } from './memory.js';
 import type { RateLimitedLog } from './rate-limited-log.js';
 import type { ServerConfig } from './config.js';
+import type { ExecGate } from './exec-gate.js';
 import type { Protocol, RespWriter } from './resp-writer.js';
 import type { ServerStats } from './stats.js';
+import type { QueuedCommand, Transaction } from './transaction.js';
+import type { WatchRegistry } from './watch-registry.js';
 
 /** What a command handler sees of the client that sent the command. */
 export interface ClientState {
@@ -35,6 +39,8 @@ export interface ClientState {
   readonly blocked: boolean;
   readonly queryBufferBytes: number;
   readonly outputBufferBytes: number;
+  /** Commands queued since MULTI, or -1 outside MULTI. */
+  readonly multiCount: number;
 }
 
 /** What a command handler sees of the server. */
@@ -61,6 +67,10 @@ export interface ServerContext {
   readonly port: number;
   /** The largest query and output buffers of a client in the last few seconds (INFO clients). */
   clientBufferPeaks(): { readonly input: number; readonly output: number };
+  readonly persistence: Persistence;
+  /** Lets a command run while every other client waits (EXEC with runs, SAVE, DEBUG RELOAD). */
+  readonly gate: ExecGate;
+  readonly watches: WatchRegistry;
   clients(): Iterable<ClientState>;
   /** Closes the connections of these users (deleted or redefined by ACL DELUSER or ACL LOAD). */
   disconnectUsers(users: readonly AclUser[]): void;
@@ -81,8 +91,12 @@ export interface CommandContext {
   readonly client: ClientState;
   /** The command being run (for its arity error: `wrongArity(ctx.command, argv)`). */
   readonly command: CommandSpec;
+  /** This client's MULTI / WATCH state. */
+  readonly tx: Transaction;
   /** Aborted when the client's connection closes; a command that waits passes it to the engine. */
   readonly signal: AbortSignal;
   /** Closes the connection once the replies written so far have been sent (QUIT). */
   closeAfterReply(): void;
+  /** Runs a command queued by MULTI, its reply (or error) written in place; a promise when it waits. */
+  runQueued(command: QueuedCommand): Promise<void> | undefined;
 }

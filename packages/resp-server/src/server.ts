@@ -4,6 +4,7 @@ import { statSync } from 'node:fs';
 import type net from 'node:net';
 import { resolve } from 'node:path';
 import { type BackendIsolation, type BackendName, Engine, type LogFields, type Logger, silentLogger } from '@modelkv/core';
+import { Persistence } from '@modelkv/persistence';
 import { AclLog } from './acl/acl-log.js';
 import { CommandIndex } from './acl/command-index.js';
 import type { AclUser } from './acl/user.js';
@@ -12,9 +13,10 @@ import { ClientSweep } from './client-sweep.js';
 import { CommandStats } from './command-stats.js';
 import { CommandTable } from './command-table.js';
 import { COMMANDS } from './commands/index.js';
-import { DEFAULT_BIND, DEFAULT_PORT, ServerConfig, type ServerSettings, defaultSettings } from './config.js';
+import { DEFAULT_BIND, DEFAULT_PORT, ServerConfig, type ServerSettings, applyStartParams, defaultSettings } from './config.js';
 import { Connection, isLoopback } from './connection.js';
 import type { ClientState, ServerContext } from './context.js';
+import { ExecGate, exclusively } from './exec-gate.js';
 import { type ListenAddress, Listeners } from './listeners.js';
 import { parseLogLevel } from './logger.js';
 import { MemoryMeter } from './memory.js';
@@ -24,6 +26,7 @@ import type { SecurityOptions } from './security-options.js';
 import { ServerStats } from './stats.js';
 import { tlsServerOptions } from './tls-options.js';
 import { packageVersion } from './version.js';
+import { WatchRegistry } from './watch-registry.js';
 
 export interface BackendToLoad {
   readonly name: BackendName;
@@ -64,6 +67,11 @@ export interface ServerOptions extends SecurityOptions {
   readonly cwd?: string;
   /** An engine to serve instead of a new one. */
   readonly engine?: Engine;
+  /**
+   * Further parameters by their CONFIG names, as the command line gives them (`appendonly`,
+   * `dir`, `save`, ...); applied before anything starts.
+   */
+  readonly config?: readonly (readonly [string, string])[];
 }
 
 export type { ListenAddress };
@@ -107,6 +115,9 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
   readonly logger: Logger;
   readonly authFailures: RateLimitedLog;
   readonly cwd: string;
+  readonly persistence: Persistence;
+  readonly gate = new ExecGate();
+  readonly watches: WatchRegistry;
 
   private readonly settings: ServerSettings;
   private readonly backendsToLoad: readonly BackendToLoad[];
@@ -122,8 +133,9 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
 
   constructor(options: ServerOptions = {}) {
     super();
-    const { backends, cwd, engine, logger, ...settingOptions } = options;
+    const { backends, cwd, engine, logger, config, ...settingOptions } = options;
     this.settings = { ...defaultSettings(), ...definedOnly(settingOptions) };
+    applyStartParams(this.settings, config ?? []);
     this.config = new ServerConfig(this.settings);
     this.commandStats = new CommandStats(this.commands.specs, this.settings);
     this.config.onChange = (names) => {
@@ -168,6 +180,8 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
       },
     );
     this.sweep = new ClientSweep(() => this.connections.values(), this.settings, this.logger);
+    this.persistence = new Persistence(this.engine, this.settings, this.logger);
+    this.watches = new WatchRegistry(this.engine.keyspace);
   }
 
   /** The TCP port listened on (0 before listening, or when serving TLS only). */
@@ -176,8 +190,9 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
   }
 
   /**
-   * Loads the ACL file and the configured backends, then listens. Resolves to the addresses
-   * actually bound; rejects with a message naming what is wrong with the configuration.
+   * Loads the ACL file and the configured backends, listens, and loads the data (the append-only
+   * file or the snapshot; clients get LOADING meanwhile). Resolves to the addresses actually
+   * bound once the data is in; rejects with a message naming what is wrong with the configuration.
    */
   async listen(): Promise<ListenResult> {
     const s = this.settings;
@@ -191,6 +206,7 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
       const loaded = await this.engine.loadBackend(b.name, b.path);
       this.logger.notice('backend loaded', { backend: b.name, path: b.path, version: loaded.backend.version });
     }
+    this.persistence.loading = true;
     const bound = await this.listenerSet.open({
       bind: s.bind,
       port: s.port,
@@ -205,6 +221,7 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
     for (const a of bound.tcp) this.logger.notice('listening', { transport: 'tcp', host: a.host, port: a.port });
     for (const a of bound.tls) this.logger.notice('listening', { transport: 'tls', host: a.host, port: a.port });
     this.warnIfExposed([...bound.tcp, ...bound.tls]);
+    await this.persistence.start();
     if (s.metricsPort === 0) return { ...first, tcp: bound.tcp, tls: bound.tls };
     this.metrics = await MetricsExporter.start(this, { port: s.metricsPort, bind: s.metricsBind, maxKeys: s.metricsMaxKeys });
     const metrics = { host: this.metrics.host, port: this.metrics.port };
@@ -225,7 +242,10 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
     for (const c of [...this.connections.values()]) if (users.includes(c.user)) c.disconnect();
   }
 
-  /** Stops listening, closes every client and stops the backend processes. */
+  /**
+   * Stops listening, closes every client, closes the persistence files (without saving anything)
+   * and stops the backend processes.
+   */
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolveClose) => {
       this.sweep.stop();
@@ -235,13 +255,31 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
       void Promise.all([this.metrics?.close(), this.listenerSet.close()]).then(() => {
         resolveClose();
       });
-    }).then(() => (this.ownsEngine ? this.engine.close() : undefined));
+    })
+      .then(() => this.persistence.close())
+      .then(() => (this.ownsEngine ? this.engine.close() : undefined));
     return this.closing;
   }
 
+  /** Closes the server once SHUTDOWN has done what persistence needs; emits 'shutdown'. */
   shutdown(): void {
     this.logger.notice('User requested shutdown...');
     void this.close().then(() => this.emit('shutdown'));
+  }
+
+  /**
+   * What SIGTERM does (SHUTDOWN without arguments): waits for the runs in flight, writes the
+   * append-only file out, saves a snapshot when save points are set, then closes. Rejects, and
+   * keeps serving, when that fails.
+   */
+  async shutdownGracefully(): Promise<void> {
+    this.gate.started();
+    try {
+      await exclusively(this.gate, this, () => this.persistence.shutdown(undefined, false));
+    } finally {
+      this.gate.finished();
+    }
+    await this.close();
   }
 
   reportInternalError(err: unknown, context: string): void {
@@ -276,6 +314,9 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
   private applyChanges(names: readonly string[]): void {
     const s = this.settings;
     this.logger.notice('CONFIG SET', { parameters: names.join(',') });
+    this.persistence.configure(names).catch((err: unknown) => {
+      this.reportInternalError(err, `applying CONFIG SET ${names.join(' ')}`);
+    });
     for (const name of names) {
       if (name === 'requirepass') this.acl.setRequirePass(s.requirepass);
       else if (name === 'loglevel') (this.logger as LevelledLogger).setLevel?.(parseLogLevel(s.logLevel) ?? 'notice');
@@ -327,14 +368,14 @@ export function createServer(options: ServerOptions = {}): ModelkvServer {
 
 export { DEFAULT_BIND, DEFAULT_PORT };
 
-/** Warnings when no logger is given: on stderr, as `modelkv-server: message key=value`. */
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Warnings of a server made without a logger: stderr, one line each. */
 function warnOnStderr(message: string, fields?: LogFields): void {
   const context = fields ? Object.entries(fields).map(([k, v]) => ` ${k}=${String(v)}`) : [];
   process.stderr.write(`modelkv-server: ${message}${context.join('')}\n`);
-}
-
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function checkDirectory(flag: string, dir: string): void {

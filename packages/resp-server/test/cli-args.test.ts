@@ -180,6 +180,38 @@ describe('modelkv-server command line', () => {
     assert.match(err, /could not start: listen EADDRINUSE/);
   });
 
+  it('takes the persistence parameters by their redis.conf names', () => {
+    const { options } = parseCliArgs([
+      '--appendonly',
+      'yes',
+      '--appendfsync=always',
+      '--save',
+      '900',
+      '1',
+      '300',
+      '10',
+      '--dbfilename',
+      'x.rdb',
+      '--save',
+      '',
+      '--enable-debug-command',
+      'local',
+    ]);
+    assert.deepEqual(options.config, [
+      ['appendonly', 'yes'],
+      ['appendfsync', 'always'],
+      ['save', '900 1 300 10'],
+      ['dbfilename', 'x.rdb'],
+      ['save', ''],
+      ['enable-debug-command', 'local'],
+    ]);
+    assert.throws(() => parseCliArgs(['--appendfsync', 'sometimes']), /--appendfsync "sometimes": argument\(s\) must be one of/);
+    assert.throws(() => parseCliArgs(['--save', '900']), /Invalid save parameters/);
+    assert.throws(() => parseCliArgs(['--dir', '/no/such/dir']), /--dir "\/no\/such\/dir": No such file or directory/);
+    assert.throws(() => parseCliArgs(['--dbfilename', 'a/b']), /can't be a path/);
+    assert.throws(() => parseCliArgs(['--appendonly']), /--appendonly needs a value/);
+  });
+
   it('starts, prints the Ready line, and exits 0 on SHUTDOWN', async () => {
     const child = spawn(process.execPath, [BIN, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = new Promise<number | null>((resolve) =>

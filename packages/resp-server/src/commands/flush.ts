@@ -8,7 +8,6 @@ function flush(ctx: CommandContext, argv: Buffer[]): void {
     throw syntaxError();
   }
   ctx.engine.flush();
-  ctx.reply.ok();
 }
 
 export const flushdb = command({
@@ -18,7 +17,10 @@ export const flushdb = command({
   dangerous: true,
   group: 'server',
   summary: 'Removes all keys from the current database.',
-  handler: flush,
+  handler(ctx, argv) {
+    flush(ctx, argv);
+    ctx.reply.ok();
+  },
 });
 
 export const flushall = command({
@@ -28,5 +30,10 @@ export const flushall = command({
   dangerous: true,
   group: 'server',
   summary: 'Removes all keys from all databases.',
-  handler: flush,
+  async handler(ctx, argv) {
+    flush(ctx, argv);
+    // As Redis: a background save stops, and with save points an empty snapshot replaces the old.
+    await ctx.server.persistence.flushAll();
+    ctx.reply.ok();
+  },
 });

@@ -73,12 +73,8 @@ const SECTIONS: Record<string, Section> = {
       ['maxmemory_policy', 'noeviction'],
     ];
   },
-  persistence() {
-    return [
-      ['loading', 0],
-      ['rdb_changes_since_last_save', 0],
-      ['aof_enabled', 0],
-    ];
+  persistence(ctx) {
+    return ctx.server.persistence.info();
   },
   stats(ctx) {
     const s = ctx.server.stats;
