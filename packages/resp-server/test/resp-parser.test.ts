@@ -106,10 +106,10 @@ describe('RespParser', () => {
     assert.ok(view!.equals(short));
     assert.ok(isReadBufferView(view!), 'a view of the read buffer');
     assert.ok(Buffer.isBuffer(view) && view instanceof Buffer, 'a Buffer in every respect');
-    assert.equal(view!.subarray(0, 3).toString('hex'), '070707');
-    assert.equal(view!.readUInt8(0), 7);
-    assert.ok(isReadBufferView(view!.subarray(1)), 'and so is a view of it');
-    const kept = ownBuffer(view!);
+    assert.equal(view.subarray(0, 3).toString('hex'), '070707');
+    assert.equal(view.readUInt8(0), 7);
+    assert.ok(isReadBufferView(view.subarray(1)), 'and so is a view of it');
+    const kept = ownBuffer(view);
     assert.ok(!isReadBufferView(kept) && kept.equals(short), 'ownBuffer copies it');
 
     p.feed(encodeCommand(['SET', 'k', long]));
