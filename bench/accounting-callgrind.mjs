@@ -9,25 +9,17 @@
 // It prints instructions per command and the difference to the first server.
 // Slow: node starts in about a minute under valgrind, each window runs at a few thousand
 // requests per second. BENCH_SCALE scales N.
-import { spawn, execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
+import { PIPELINE, measureUnderCallgrind, modelkvArgv } from './lib/callgrind.mjs';
 import { REPO_ROOT } from './lib/paths.mjs';
-import { redisBenchmark } from './lib/redis-benchmark.mjs';
-import { freePort } from './lib/servers.mjs';
 import { formatTable } from './lib/table.mjs';
 
-const run = promisify(execFile);
 const SERVER_BIN = join(REPO_ROOT, 'packages/resp-server/dist/src/bin.js');
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const N = Math.round(20_000 * SCALE);
 const WARMUP = Math.round(5_000 * SCALE);
-const PIPELINE = 16;
-const START_LIMIT_MS = 10 * 60_000;
 const KEY = 'bench:tensor';
 
 const SERVERS = [
@@ -42,71 +34,17 @@ const OPERATIONS = [
   { label: 'AI.TENSORGET 1 KiB BLOB', command: ['AI.TENSORGET', KEY, 'BLOB'], payload: false },
 ];
 
-/** Whether a server on `port` answers PING. */
-function answers(port) {
-  return new Promise((resolve) => {
-    const s = connect({ port, host: '127.0.0.1' }, () => s.write('PING\r\n'));
-    s.setEncoding('utf8');
-    s.once('data', (d) => {
-      s.destroy();
-      resolve(d.startsWith('+PONG'));
-    });
-    s.once('error', () => resolve(false));
-  });
-}
-
-/** The instruction total of the newest callgrind dump in `dir` for `pid`. */
-function lastDumpTotal(dir, pid, before) {
-  const dumps = readdirSync(dir).filter((f) => f.startsWith(`cg.${pid}.`) && !before.has(f));
-  if (dumps.length !== 1) throw new Error(`expected one new callgrind dump, found ${dumps.join(', ') || 'none'}`);
-  before.add(dumps[0]);
-  const m = /^(?:summary|totals): (\d+)/m.exec(readFileSync(join(dir, dumps[0]), 'utf8'));
-  if (!m) throw new Error(`no totals in ${dumps[0]}`);
-  return Number(m[1]);
-}
-
 async function measure(server, dir, payloadFile) {
-  const port = await freePort();
-  const child = spawn(
-    'valgrind',
-    [
-      '--tool=callgrind',
-      `--callgrind-out-file=${join(dir, 'cg.%p')}`,
-      '--smc-check=all-non-file',
-      process.execPath,
-      '--single-threaded',
-      server.bin,
-      '--port',
-      String(port),
-      ...server.args,
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let log = '';
-  child.stderr.setEncoding('utf8').on('data', (c) => (log += c));
-  const started = Date.now();
-  while (!(await answers(port))) {
-    if (child.exitCode !== null) throw new Error(`server under valgrind exited:\n${log}`);
-    if (Date.now() - started > START_LIMIT_MS) throw new Error('server under valgrind did not start');
-    await sleep(500);
-  }
-  const seen = new Set();
-  const perCommand = [];
-  try {
-    for (const op of OPERATIONS) {
-      const common = { port, clients: 1, pipeline: PIPELINE, command: op.command, lastArgFile: op.payload ? payloadFile : undefined };
-      await redisBenchmark({ ...common, requests: WARMUP });
-      await run('callgrind_control', ['--zero', String(child.pid)]);
-      await redisBenchmark({ ...common, requests: N });
-      await run('callgrind_control', ['--dump', String(child.pid)]);
-      perCommand.push(lastDumpTotal(dir, child.pid, seen) / N);
-      process.stderr.write(`  ${server.name}, ${op.label}: ${Math.round(perCommand.at(-1))} instructions per command\n`);
-    }
-  } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-  }
-  return perCommand;
+  const results = await measureUnderCallgrind({
+    name: server.name,
+    argv: (port) => modelkvArgv(server.bin, port, server.args),
+    dir,
+    operations: OPERATIONS,
+    payloadFile,
+    requests: N,
+    warmup: WARMUP,
+  });
+  return results.map((r) => r.perCommand);
 }
 
 async function main() {

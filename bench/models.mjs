@@ -17,6 +17,7 @@
 //     iterations: number,                            // timed calls in the latency pass (concurrency 1)
 //     throughputIterations: number,                  // calls in the throughput pass
 //     clients: number,                               // concurrent clients (and in-process callers) in that pass
+//     kind?: 'tiny' | 'large',                       // which of issue #12's aims the case is held to
 //     setupServer(client: ModelkvClient): Promise<void>,  // store the model and its input tensors
 //     runServer(client: ModelkvClient): Promise<unknown>, // one AI.MODELRUN (inputs already stored)
 //     runInProcess(): Promise<unknown>,              // the same model, same inputs, in this process
@@ -26,18 +27,26 @@
 // A case file whose backend package is not built, or fails to load, is skipped. Each server runs
 // every case, with each built backend loaded by AI.CONFIG LOADBACKEND. BENCH_SCALE scales the
 // iterations.
+//
+// The last table holds each case to issue #12's aims, per server, and marks each row met or not:
+// a tiny case's p50 overhead over the in-process call (≤ 50 µs), its runs/s with `clients` (32)
+// clients over its runs/s with 1 client on the same server (≥ 8×), and a large case's runs/s
+// over the in-process runs/s (≥ 1.0). BENCH_PROFILE=1 runs both servers under
+// `node --cpu-prof` and prints the profiles' paths at the end.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from './lib/paths.mjs';
+import { printProfiles, profileDir } from './lib/profile.mjs';
 import { startModelkv } from './lib/servers.mjs';
-import { formatTable } from './lib/table.mjs';
+import { formatTable, verdict } from './lib/table.mjs';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const CASES_DIR = join(REPO_ROOT, 'bench', 'models');
 const CLIENT_ENTRY = join(REPO_ROOT, 'packages', 'client', 'dist', 'src', 'index.js');
-const AIM = { overheadUs: 100, throughputRatio: 0.95 };
+/** Issue #12's aims: tiny runs' p50 overhead, their scaling from 1 to 32 clients, large models' runs/s. */
+const AIM = { overheadUs: 50, scaling: 8, largeRatio: 1.0 };
 
 /** @typedef {{ repoRoot: string, modelsDir(backend: string): string }} BenchContext */
 
@@ -131,14 +140,51 @@ async function measure(c, servers) {
   const ping = () => servers[0].clients[0].redis.sendCommand(['PING']);
   const [inProc, ...rest] = await latency([() => c.runInProcess(), ...viaServer, ping], iterations);
   const roundTrip = rest.pop();
-  const [inProcRate, ...serverRates] = await throughput(
+  // A tiny case is also run with a single client on each server, in the same alternating rounds,
+  // to set its `clients` runs/s against.
+  const oneClient = c.kind === 'tiny' ? servers.map((s) => [() => c.runServer(s.clients[0])]) : [];
+  const [inProcRate, ...rates] = await throughput(
     [
       Array.from({ length: c.clients }, () => () => c.runInProcess()),
       ...servers.map((s) => s.clients.slice(0, c.clients).map((cl) => () => c.runServer(cl))),
+      ...oneClient,
     ],
     tpIterations,
   );
-  return { inProc, viaServer: rest, roundTrip, inProcRate, serverRates };
+  const serverRates = rates.slice(0, servers.length);
+  const oneClientRates = rates.slice(servers.length);
+  return { inProc, viaServer: rest, roundTrip, inProcRate, serverRates, oneClientRates };
+}
+
+/** The rows of the aims table for one measured case: [case, server, what, measured, aim, verdict]. */
+function aimRows(c, m) {
+  const rows = [];
+  SIDES.forEach((side, i) => {
+    if (c.kind === 'tiny') {
+      const overhead = m.viaServer[i].p50 - m.inProc.p50;
+      rows.push([c.name, side.isolation, 'p50 overhead µs', us(overhead), `≤ ${AIM.overheadUs}`, verdict(overhead <= AIM.overheadUs)]);
+      const scaling = m.serverRates[i] / m.oneClientRates[i];
+      rows.push([
+        c.name,
+        side.isolation,
+        `runs/s ${c.clients} clients / 1 client (${rate(m.serverRates[i])} / ${rate(m.oneClientRates[i])})`,
+        `${scaling.toFixed(2)}x`,
+        `≥ ${AIM.scaling}x`,
+        verdict(scaling >= AIM.scaling),
+      ]);
+    } else if (c.kind === 'large') {
+      const ratio = m.serverRates[i] / m.inProcRate;
+      rows.push([
+        c.name,
+        side.isolation,
+        'runs/s server / in-process',
+        ratio.toFixed(2),
+        `≥ ${AIM.largeRatio.toFixed(1)}`,
+        verdict(ratio >= AIM.largeRatio),
+      ]);
+    }
+  });
+  return rows;
 }
 
 async function main() {
@@ -155,12 +201,14 @@ async function main() {
   const { createModelkvClient } = await import(pathToFileURL(CLIENT_ENTRY).href);
   const servers = [];
   for (const side of SIDES) {
-    const server = await startModelkv(['--backend-isolation', side.isolation]);
+    const cpuProfDir = profileDir(`models-${side.isolation}`);
+    const server = await startModelkv(['--backend-isolation', side.isolation], undefined, { cpuProfDir });
     const connect = () => createModelkvClient({ socket: { host: '127.0.0.1', port: server.port } }).connect();
-    servers.push({ ...side, server, connect, clients: [await connect()] });
+    servers.push({ ...side, server, connect, cpuProfDir, clients: [await connect()] });
   }
   const rows = [];
   const summary = [];
+  const aims = [];
   try {
     // Each built backend is loaded into both servers; one that fails to load is reported and skipped.
     const loaded = [];
@@ -189,6 +237,7 @@ async function main() {
       servers.forEach((s, i) => {
         rows.push([c.name, s.label, us(m.viaServer[i].p50), us(m.viaServer[i].p99), rate(m.serverRates[i]), String(c.clients)]);
       });
+      aims.push(...aimRows(c, m));
       const [none, proc] = m.viaServer;
       summary.push([
         c.name,
@@ -231,9 +280,12 @@ async function main() {
   );
   console.log(
     `\nserver p50 overhead = p50 with isolation none - in-process p50: one RESP round trip (PING p50 beside it) plus the hand-off to the backend's threads.` +
-      `\nisolation cost = p50 (p99) with process isolation - p50 (p99) with isolation none: the request and the outputs crossing to the backend process and back.` +
-      `\naims: p50 overhead ≤ ${AIM.overheadUs} µs on the tiny model; throughput ratio ≥ ${AIM.throughputRatio} on ResNet-18`,
+      `\nisolation cost = p50 (p99) with process isolation - p50 (p99) with isolation none: the request and the outputs crossing to the backend process and back.`,
   );
+  console.log(`\n${formatTable(['model', 'isolation', 'measure', 'measured', 'aim', ''], aims)}`);
+  const met = aims.filter((r) => r.at(-1) === 'met').length;
+  console.log(`\n${met} of ${aims.length} aims met (issue #12)`);
+  for (const s of servers) printProfiles(`modelkv-server, isolation ${s.isolation}`, s.cpuProfDir);
 }
 
 main().catch((err) => {

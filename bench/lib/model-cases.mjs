@@ -35,10 +35,11 @@ export function closeEnough(got, want, rtol) {
  * A ModelCase (see bench/models.mjs) run on the server by one `command`. Its setupServer calls
  * `store(client)` to put the model or script there, stores `inputs` under `keys`, runs `command`
  * once and checks the first output, at `outKey`, against `want` (FLOAT) within `rtol`;
- * `reference` names where `want` comes from.
+ * `reference` names where `want` comes from; `kind` ('tiny' | 'large') picks the aims it is held to.
  */
 export function serverCase({
   label,
+  kind,
   iterations,
   throughputIterations,
   clients,
@@ -55,6 +56,7 @@ export function serverCase({
 }) {
   return {
     name: label,
+    kind,
     iterations,
     throughputIterations,
     clients,

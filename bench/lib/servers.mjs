@@ -9,9 +9,14 @@ import { REPO_ROOT } from './paths.mjs';
 
 const SERVER_BIN = join(REPO_ROOT, 'packages/resp-server/dist/src/bin.js');
 
-/** Runs the built modelkv-server (or another build's `bin`) with `--port 0` and waits for its Ready line. */
-export function startModelkv(args = [], bin = SERVER_BIN) {
-  const child = spawn(process.execPath, [bin, '--port', '0', ...args], {
+/**
+ * Runs the built modelkv-server (or another build's `bin`) with `--port 0` and waits for its
+ * Ready line. With `cpuProfDir` it runs under `node --cpu-prof`, writing its profile there when
+ * it exits (which `stop()` waits for).
+ */
+export function startModelkv(args = [], bin = SERVER_BIN, { cpuProfDir } = {}) {
+  const nodeArgs = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
+  const child = spawn(process.execPath, [...nodeArgs, bin, '--port', '0', ...args], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -21,7 +26,7 @@ export function startModelkv(args = [], bin = SERVER_BIN) {
       const m = /^Ready to accept connections tcp (.+):(\d+)\s*$/.exec(line);
       if (!m) return;
       child.removeAllListeners('exit');
-      resolve({ name: 'modelkv', port: Number(m[2]), stop: () => stopChild(child) });
+      resolve({ name: 'modelkv', port: Number(m[2]), pid: child.pid, stop: () => stopChild(child) });
     });
   });
 }
@@ -43,7 +48,7 @@ export async function startRedis(args = []) {
     if (exited) throw new Error('redis-server exited before it was ready');
     await sleep(50);
   }
-  return { name: 'redis', port, stop: () => stopChild(child) };
+  return { name: 'redis', port, pid: child.pid, stop: () => stopChild(child) };
 }
 
 function stopChild(child) {

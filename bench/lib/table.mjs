@@ -16,3 +16,8 @@ export function formatTable(header, rows) {
 export function formatRate(x) {
   return Math.round(x).toLocaleString('en-US');
 }
+
+/** The cell that says whether a row meets its aim. */
+export function verdict(ok) {
+  return ok ? 'met' : 'not met';
+}

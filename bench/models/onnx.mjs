@@ -18,7 +18,7 @@ function ortTensor(ort, entry) {
   return new ort.Tensor(type, data, entry.shape);
 }
 
-async function modelCase(ctx, ort, { label, name, iterations, throughputIterations, clients }) {
+async function modelCase(ctx, ort, { label, kind, name, iterations, throughputIterations, clients }) {
   const fx = modelFixture(ctx.modelsDir('onnx'), name);
   const session = await ort.InferenceSession.create(fx.model);
   const feeds = Object.fromEntries(fx.inputs.map((e) => [e.name, ortTensor(ort, e)]));
@@ -28,6 +28,7 @@ async function modelCase(ctx, ort, { label, name, iterations, throughputIteratio
   const command = ['AI.MODELRUN', modelKey, 'INPUTS', ...keys, 'OUTPUTS', ...outKeys];
   return serverCase({
     label,
+    kind,
     iterations,
     throughputIterations,
     clients,
@@ -50,13 +51,15 @@ export default async function cases(ctx) {
   return [
     await modelCase(ctx, ort, {
       label: 'ONNX tiny (a*b, 2x3)',
+      kind: 'tiny',
       name: 'tiny_mul',
       iterations: 4000,
       throughputIterations: 8000,
-      clients: 8,
+      clients: 32,
     }),
     await modelCase(ctx, ort, {
       label: 'ONNX ResNet-18 (1x3x224x224)',
+      kind: 'large',
       name: 'resnet18',
       iterations: 60,
       throughputIterations: 120,

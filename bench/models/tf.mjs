@@ -8,7 +8,7 @@ import { closeEnough, modelFixture, serverCase } from '../lib/model-cases.mjs';
 /** Where the backend package lives (relative to the repository root) and its identifier. */
 export const backend = { name: 'TF', path: 'packages/backend-tf' };
 
-async function graphCase(ctx, tf, core, { label, name, iterations, throughputIterations, clients }) {
+async function graphCase(ctx, tf, core, { label, kind, name, iterations, throughputIterations, clients }) {
   const fx = modelFixture(ctx.modelsDir('tf'), name);
   const inputNames = fx.inputs.map((e) => e.name);
   const outputNames = fx.outputs.map((e) => e.name);
@@ -23,6 +23,7 @@ async function graphCase(ctx, tf, core, { label, name, iterations, throughputIte
   const command = ['AI.MODELRUN', modelKey, 'INPUTS', ...keys, 'OUTPUTS', ...outKeys];
   return serverCase({
     label,
+    kind,
     iterations,
     throughputIterations,
     clients,
@@ -45,7 +46,14 @@ export default async function cases(ctx) {
   const tf = await import(pathToFileURL(join(ctx.repoRoot, backend.path, 'dist', 'src', 'index.js')).href);
   const core = await import(pathToFileURL(join(ctx.repoRoot, 'packages', 'core', 'dist', 'src', 'index.js')).href);
   return [
-    await graphCase(ctx, tf, core, { label: 'TF a*b graph (2x3)', name: 'mul', iterations: 4000, throughputIterations: 8000, clients: 8 }),
+    await graphCase(ctx, tf, core, {
+      label: 'TF a*b graph (2x3)',
+      kind: 'tiny',
+      name: 'mul',
+      iterations: 4000,
+      throughputIterations: 8000,
+      clients: 32,
+    }),
     await graphCase(ctx, tf, core, { label: 'TF CNN (4x28x28x1)', name: 'cnn', iterations: 1000, throughputIterations: 2000, clients: 4 }),
   ];
 }

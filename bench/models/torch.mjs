@@ -1,5 +1,5 @@
-// TORCH cases for `pnpm bench:models`: the traced ResNet-18 (random weights) with AI.MODELRUN and
-// a small TorchScript function with AI.SCRIPTRUN, each next to the same call made in this process
+// TORCH cases for `pnpm bench:models`: the traced ResNet-18 (random weights) and a traced a + b
+// with AI.MODELRUN, and a small TorchScript function with AI.SCRIPTRUN, each next to the same call made in this process
 // straight on the backend's native addon, on the same inputs.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,13 +14,14 @@ const RTOL = 1e-3;
  * One case: `store` puts the model or script on the server, `command` is the run, and
  * `inProcess` the same call on the addon in this process, checked here against Python torch.
  */
-async function benchCase({ label, keyPrefix, fx, c, store, command, inProcess, iterations, throughputIterations, clients }) {
+async function benchCase({ label, kind, keyPrefix, fx, c, store, command, inProcess, iterations, throughputIterations, clients }) {
   const [local] = await inProcess();
   if (!closeEnough(local.data, c.outputs[0].data, RTOL)) throw new Error(`${label}: the in-process output differs from Python torch's`);
   const keys = c.inputs.map((_, i) => `${keyPrefix}:in${i}`);
   const outKeys = c.outputs.map((_, i) => `${keyPrefix}:out${i}`);
   return serverCase({
     label,
+    kind,
     iterations,
     throughputIterations,
     clients,
@@ -46,13 +47,18 @@ export default async function cases(ctx) {
   const resnetCase = resnet.cases[0];
   const model = await addon.loadModel(resnet.artifact, CPU);
 
+  const addtwo = casesFixture(dir, 'addtwo');
+  const addtwoCase = addtwo.cases[0];
+  const addtwoModel = await addon.loadModel(addtwo.artifact, CPU);
+
   const functions = casesFixture(dir, 'functions');
   const addCase = functions.cases.find((c) => c.function === 'addtwo');
-  const script = await addon.compileScript(functions.artifact.toString('utf8'), CPU);
+  const { script } = await addon.compileScript(functions.artifact.toString('utf8'), CPU, false);
 
   return [
     await benchCase({
       label: 'TORCH ResNet-18 (1x3x224x224) MODELRUN',
+      kind: 'large',
       keyPrefix: 'bench:torch:resnet18',
       fx: resnet,
       c: resnetCase,
@@ -66,7 +72,21 @@ export default async function cases(ctx) {
       clients: 1,
     }),
     await benchCase({
+      label: 'TORCH model addtwo (2x3) MODELRUN',
+      kind: 'tiny',
+      keyPrefix: 'bench:torch:addtwo-model',
+      fx: addtwo,
+      c: addtwoCase,
+      store: (client, blob) => client.modelSet('bench:torch:addtwo', { backend: 'TORCH', device: 'CPU', blob }),
+      command: (ins, outs) => ['AI.MODELRUN', 'bench:torch:addtwo', 'INPUTS', ...ins, 'OUTPUTS', ...outs],
+      inProcess: () => addon.runModel(addtwoModel, addtwoCase.inputs, 1),
+      iterations: 4000,
+      throughputIterations: 8000,
+      clients: 32,
+    }),
+    await benchCase({
       label: 'TORCH script addtwo (3x4) SCRIPTRUN',
+      kind: 'tiny',
       keyPrefix: 'bench:torch:addtwo',
       fx: functions,
       c: addCase,
@@ -75,7 +95,7 @@ export default async function cases(ctx) {
       inProcess: () => addon.runScript(script, 'addtwo', addCase.inputs, 1),
       iterations: 4000,
       throughputIterations: 8000,
-      clients: 8,
+      clients: 32,
     }),
   ];
 }

@@ -17,7 +17,9 @@ export class Tensor {
 
   private constructor(dtype: DType, shape: readonly number[], data: Buffer) {
     this.dtype = dtype;
-    this.shape = Object.freeze([...shape]);
+    // A copy, so that the caller's array can change; `readonly` keeps it unchanged here (a
+    // runtime freeze cost more than the rest of constructing a small tensor).
+    this.shape = shape.slice();
     this.data = data;
   }
 

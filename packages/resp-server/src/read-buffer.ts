@@ -25,7 +25,21 @@ export function sharedReadBuffer(): Buffer {
   return shared;
 }
 
+/**
+ * A Buffer viewing part of a read buffer, made as Node makes its own Buffers (a Uint8Array
+ * subclass whose prototype chain holds Buffer.prototype, so it is a Buffer in every respect).
+ * The parser makes one per argument: `buf.subarray()` would cost a call into C++ for
+ * `buf.buffer` each time, and several times the instructions of this constructor.
+ */
+class ReadBufferView extends Uint8Array {}
+Object.setPrototypeOf(ReadBufferView.prototype, Buffer.prototype as object);
+
+/** A Buffer of `length` bytes at `offset` in `memory`, which must be a read buffer's memory. */
+export function readBufferView(memory: ArrayBufferLike, offset: number, length: number): Buffer {
+  return new ReadBufferView(memory, offset, length) as unknown as Buffer;
+}
+
 /** Whether `buf` views a read buffer, so its bytes will be overwritten by a later read. */
 export function isReadBufferView(buf: Uint8Array): boolean {
-  return readBuffers.has(buf.buffer);
+  return buf instanceof ReadBufferView || readBuffers.has(buf.buffer);
 }

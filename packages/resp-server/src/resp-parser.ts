@@ -1,5 +1,5 @@
 import { parseStrictInt } from './args.js';
-import { READ_BUFFER_BYTES, allocReadBuffer, sharedReadBuffer } from './read-buffer.js';
+import { READ_BUFFER_BYTES, allocReadBuffer, readBufferView, sharedReadBuffer } from './read-buffer.js';
 import { ZERO_COPY_BYTES } from './resp-writer.js';
 
 /** Redis's proto-max-bulk-len default: 512 MiB. */
@@ -16,6 +16,8 @@ export const OWN_BULK_BYTES = ZERO_COPY_BYTES;
 /** A read is given at least this much room; with less, the buffer is compacted or replaced. */
 const MIN_READ_BYTES = 16 * 1024;
 const MAX_MULTIBULK_LENGTH = 2147483647;
+/** Arguments a multibulk's array is made with room for before any arrives. */
+const MAX_PREALLOCATED_ARGS = 1024;
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -64,6 +66,9 @@ export class RespParser {
 
   /** The shared read buffer or the parser's own: bytes [pos, end) are received, not yet parsed. */
   private buf: Buffer = EMPTY;
+  /** buf's memory and where buf starts in it, read once per buffer (`buf.buffer` calls into C++). */
+  private memory: ArrayBufferLike = EMPTY.buffer;
+  private memoryOffset = 0;
   /** buf[0, end): what parsing looks at, so that searches stop at the data received. */
   private data: Buffer = EMPTY;
   private pos = 0;
@@ -80,6 +85,8 @@ export class RespParser {
   private owned = 0;
   /** Bytes of argv so far, each argument with ARG_OVERHEAD_BYTES. */
   private argBytes = 0;
+  /** Arguments of the multibulk in progress stored in argv so far. */
+  private argc = 0;
   /** Length of a short bulk whose header was parsed and whose data has not all arrived, or -1. */
   private pendingLength = -1;
   /** A long bulk's own buffer (its data, then CRLF), filled as data arrives. */
@@ -118,7 +125,7 @@ export class RespParser {
     } else {
       this.settle();
       if (this.pos === this.end) {
-        this.buf = sharedReadBuffer();
+        this.useBuffer(sharedReadBuffer());
         this.pos = 0;
         this.end = 0;
         this.data = EMPTY;
@@ -142,11 +149,17 @@ export class RespParser {
     } else {
       const own = allocReadBuffer(Math.max(READ_BUFFER_BYTES, 2 * tail + MIN_READ_BYTES));
       this.buf.copy(own, 0, this.pos, this.end);
-      this.buf = own;
+      this.useBuffer(own);
     }
     this.pos = 0;
     this.end = tail;
     this.data = this.buf.subarray(0, tail);
+  }
+
+  private useBuffer(buf: Buffer): void {
+    this.buf = buf;
+    this.memory = buf.buffer;
+    this.memoryOffset = buf.byteOffset;
   }
 
   /** `n` bytes were read into `region`, the region readBuffer() returned last. */
@@ -197,16 +210,17 @@ export class RespParser {
         // `*0` and negative counts are empty requests: skipped, as Redis does.
         if (count <= 0) continue;
         this.argsLeft = count;
+        // Room for the arguments up front (stores, not pushes); a huge count grows as they come.
+        this.argv = new Array<Buffer>(Math.min(count, MAX_PREALLOCATED_ARGS));
+        this.argc = 0;
       }
       if (!this.readArgs()) {
         this.ownArgs();
         return null;
       }
-      const argv = this.argv;
-      this.argv = [];
       this.owned = 0;
       this.argBytes = 0;
-      return argv;
+      return this.argv;
     }
   }
 
@@ -241,7 +255,7 @@ export class RespParser {
         return false;
       }
       this.pendingLength = -1;
-      this.argv.push(len === 0 ? EMPTY_ARG : this.data.subarray(this.pos, this.pos + len));
+      this.argv[this.argc++] = len === 0 ? EMPTY_ARG : readBufferView(this.memory, this.memoryOffset + this.pos, len);
       this.argBytes += len + ARG_OVERHEAD_BYTES;
       this.pos += len;
       this.crlfLeft = 2;
@@ -271,7 +285,7 @@ export class RespParser {
     if (this.bulkFill < bulk.length) return false;
     const len = bulk.length - 2;
     if (bulk[len] !== CR || bulk[len + 1] !== LF) throw new ProtocolError('expected CRLF after bulk data');
-    this.argv.push(bulk.subarray(0, len));
+    this.argv[this.argc++] = bulk.subarray(0, len);
     this.argBytes += bulk.length + ARG_OVERHEAD_BYTES;
     this.bulk = null;
     this.argsLeft--;
@@ -336,11 +350,11 @@ export class RespParser {
    */
   private ownArgs(): void {
     const argv = this.argv;
-    const memory = this.buf.buffer;
-    for (let i = this.owned; i < argv.length; i++) {
+    const memory = this.memory;
+    for (let i = this.owned; i < this.argc; i++) {
       if (argv[i]!.buffer === memory) argv[i] = Buffer.from(argv[i]!);
     }
-    this.owned = argv.length;
+    this.owned = this.argc;
   }
 }
 

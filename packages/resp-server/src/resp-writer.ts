@@ -95,7 +95,8 @@ export class RespWriter {
     this.block[this.pos++] = 0x24;
     this.digits(len);
     this.crlf();
-    data.copy(this.block, this.pos);
+    // TypedArray#set, not Buffer#copy: the same memmove without Node's argument handling.
+    this.block.set(data, this.pos);
     this.pos += len;
     this.crlf();
   }

@@ -105,7 +105,11 @@ describe('RespParser', () => {
     const [, , view] = p.next()!;
     assert.ok(view!.equals(short));
     assert.ok(isReadBufferView(view!), 'a view of the read buffer');
-    const kept = ownBuffer(view!);
+    assert.ok(Buffer.isBuffer(view) && view instanceof Buffer, 'a Buffer in every respect');
+    assert.equal(view.subarray(0, 3).toString('hex'), '070707');
+    assert.equal(view.readUInt8(0), 7);
+    assert.ok(isReadBufferView(view.subarray(1)), 'and so is a view of it');
+    const kept = ownBuffer(view);
     assert.ok(!isReadBufferView(kept) && kept.equals(short), 'ownBuffer copies it');
 
     p.feed(encodeCommand(['SET', 'k', long]));
