@@ -35,12 +35,12 @@ test('a script that never returns holds one pool thread; other runs go on and th
   });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  const code = await new Promise<number | null>((resolve) =>
-    child.on('exit', (c) => {
-      resolve(c);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.on('exit', (c, s) => {
+      resolve([c, s]);
     }),
   );
-  assert.equal(code, 7, 'the SIGTERM handler exited although a worker is still busy');
+  assert.deepEqual([code, signal], [7, null], 'the SIGTERM handler exited although a worker is still busy');
   const result = JSON.parse(out.trim().split('\n').pop()!) as { busy: number; sum: number[] };
   assert.equal(result.busy, 1);
   assert.deepEqual(Buffer.from(result.sum), c.outputs[0]!.data);
