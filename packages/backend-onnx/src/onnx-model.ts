@@ -5,7 +5,7 @@ import { packTensor, unpackTensor, type SessionSettings, type WorkerReply, type 
 const WORKER_URL = new URL('./session-worker.js', import.meta.url);
 
 interface Pending {
-  resolve(outputs: Tensor[]): void;
+  resolve(outputs: (Tensor | null)[]): void;
   reject(err: Error): void;
 }
 
@@ -71,7 +71,7 @@ export class OnnxModel implements ModelHandle {
     });
   }
 
-  run(inputs: readonly Tensor[], outputCount: number): Promise<Tensor[]> {
+  run(inputs: readonly Tensor[], outputCount: number): Promise<(Tensor | null)[]> {
     if (this.failure) return Promise.reject(new Error(this.failure));
     if (this.releasing) return Promise.reject(new Error('the ONNX model has been released'));
     if (inputs.length !== this.inputNames.length) {
@@ -117,7 +117,7 @@ export class OnnxModel implements ModelHandle {
       return;
     }
     try {
-      waiter.resolve(reply.outputs.map((wire, i) => unpackTensor(wire, this.outputNames[i] ?? String(i))));
+      waiter.resolve(reply.outputs.map((wire, i) => (wire ? unpackTensor(wire, this.outputNames[i] ?? String(i)) : null)));
     } catch (err) {
       waiter.reject(err instanceof Error ? err : new Error(String(err)));
     }

@@ -43,7 +43,15 @@ function fromOrt(name: string, value: ort.Tensor, transfer: ArrayBuffer[]): Wire
   return { type: value.type as WireTensor['type'], dims, data: bytes };
 }
 
-async function run(session: ort.InferenceSession, id: number, inputs: readonly WireTensor[]): Promise<void> {
+/**
+ * The outputs onnxruntime-node can hand back: tensors. The others (ONNX-ML sequences of maps,
+ * say) are not fetched at all, since asking for one fails the whole run.
+ */
+function tensorOutputs(session: ort.InferenceSession): string[] {
+  return session.outputMetadata.filter((m) => m.isTensor).map((m) => m.name);
+}
+
+async function run(session: ort.InferenceSession, fetches: readonly string[], id: number, inputs: readonly WireTensor[]): Promise<void> {
   try {
     if (inputs.length !== session.inputNames.length) {
       throw new Error(`model expects ${session.inputNames.length} inputs, got ${inputs.length}`);
@@ -52,9 +60,9 @@ async function run(session: ort.InferenceSession, id: number, inputs: readonly W
     session.inputNames.forEach((name, i) => {
       feeds[name] = toOrt(inputs[i]!);
     });
-    const results = await session.run(feeds);
+    const results = await session.run(feeds, [...fetches]);
     const transfer: ArrayBuffer[] = [];
-    const outputs = session.outputNames.map((name) => fromOrt(name, results[name]!, transfer));
+    const outputs = session.outputNames.map((name) => (name in results ? fromOrt(name, results[name]!, transfer) : null));
     reply({ kind: 'ran', id, outputs }, transfer);
   } catch (err) {
     reply({ kind: 'run-failed', id, message: errorText(err) });
@@ -76,11 +84,12 @@ async function serve(): Promise<void> {
     return;
   }
   reply({ kind: 'loaded', inputNames: session.inputNames, outputNames: session.outputNames });
+  const fetches = tensorOutputs(session);
   // Runs are chained so that a release waits for the runs posted before it.
   let queue = Promise.resolve();
   port!.on('message', (request: WorkerRequest) => {
     if (request.kind === 'run') {
-      queue = queue.then(() => run(session, request.id, request.inputs));
+      queue = queue.then(() => run(session, fetches, request.id, request.inputs));
     } else {
       queue = queue
         .then(() => session.release())

@@ -32,7 +32,8 @@ export type WorkerRequest =
 export type WorkerReply =
   | { readonly kind: 'loaded'; readonly inputNames: readonly string[]; readonly outputNames: readonly string[] }
   | { readonly kind: 'load-failed'; readonly message: string }
-  | { readonly kind: 'ran'; readonly id: number; readonly outputs: readonly WireTensor[] }
+  /** `null` for an output that is not a tensor, which is not fetched. */
+  | { readonly kind: 'ran'; readonly id: number; readonly outputs: readonly (WireTensor | null)[] }
   | { readonly kind: 'run-failed'; readonly id: number; readonly message: string };
 
 /** The fields of a core tensor this backend reads; tensors may come from another copy of core. */

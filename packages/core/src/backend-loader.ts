@@ -7,7 +7,8 @@ import { ReplyError, oneLine } from './errors.js';
 export function parseBackendName(word: string): BackendName {
   const upper = word.toUpperCase();
   if (!(BACKEND_NAMES as readonly string[]).includes(upper)) {
-    throw new ReplyError(`unsupported backend '${word}': expected one of ${BACKEND_NAMES.join(', ')}`);
+    // The reference's exact words, which clients match on.
+    throw new ReplyError('unsupported backend');
   }
   return upper as BackendName;
 }
@@ -115,7 +116,17 @@ export class BackendRegistry {
   private readonly loaded = new Map<BackendName, LoadedBackend>();
   private readonly loading = new Set<BackendName>();
 
-  constructor(private readonly config: BackendConfig) {}
+  constructor(private settings: BackendConfig) {}
+
+  /** The settings backends are initialised with. */
+  get config(): BackendConfig {
+    return this.settings;
+  }
+
+  /** Changes the settings backends loaded from now on are initialised with. */
+  configure(changes: Partial<BackendConfig>): void {
+    this.settings = { ...this.settings, ...changes };
+  }
 
   load(name: BackendName, path: string, cwd?: string): Promise<LoadedBackend> {
     return this.add(name, path, () => importBackend(name, path, cwd));
@@ -123,14 +134,15 @@ export class BackendRegistry {
 
   private async add(name: BackendName, path: string, importer: () => Promise<Backend>): Promise<LoadedBackend> {
     const existing = this.loaded.get(name);
-    if (existing)
+    if (existing) {
       throw new ReplyError(`backend ${name} is already loaded (from '${existing.path}'); backends cannot be replaced or unloaded`);
+    }
     if (this.loading.has(name)) throw new ReplyError(`backend ${name} is being loaded`);
     this.loading.add(name);
     try {
       const backend = await importer();
       try {
-        await backend.init?.(this.config);
+        await backend.init?.(this.settings);
       } catch (err) {
         throw new ReplyError(
           `backend ${name} from '${path}' failed to initialise: ${oneLine(err instanceof Error ? err.message : String(err))}`,

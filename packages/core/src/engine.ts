@@ -4,6 +4,7 @@ import {
   type BackendConfig,
   type BackendName,
   type Device,
+  type EntryPointCall,
   type ModelHandle,
   type ScriptHandle,
   formatDevice,
@@ -11,7 +12,22 @@ import {
 import { BackendRegistry, type LoadedBackend } from './backend-loader.js';
 import { parseDevice } from './device.js';
 import { ReplyError, oneLine, toReplyError, wrongType } from './errors.js';
-import { type Key, Keyspace, Lease, type ScanResult, type StoredValue, TYPE_NAMES, type ValueKind, keyString } from './keyspace.js';
+import {
+  type BatchingPolicy,
+  type Key,
+  Keyspace,
+  Lease,
+  type ModelRecord,
+  NO_BATCHING,
+  type ScanResult,
+  type ScriptRecord,
+  type StoredModel,
+  type StoredScript,
+  type StoredValue,
+  TYPE_NAMES,
+  type ValueKind,
+  keyString,
+} from './keyspace.js';
 import { type Logger, silentLogger } from './logger.js';
 import type { EngineObserver, QueueStats, RunRecord, TensorMemory } from './observer.js';
 import { RunQueues } from './run-queue.js';
@@ -29,6 +45,8 @@ export interface EngineOptions {
   readonly cwd?: string;
   /** Lets backends load models and scripts that use file, process or I/O operations. Default false. */
   readonly allowUnsafeOps?: boolean;
+  /** What models give for outputs that are not tensors (see ModelOptions.nonTensorOutputs). Default `skip`. */
+  readonly nonTensorOutputs?: 'skip' | 'tensor';
   /** Where the engine reports what happens. Default: nowhere. */
   readonly logger?: Logger;
 }
@@ -37,45 +55,51 @@ export interface ModelSetArgs {
   readonly backend: BackendName;
   /** `CPU`, `GPU` or `GPU:n`. */
   readonly device: string;
+  readonly tag?: string;
+  readonly batching?: BatchingPolicy;
   readonly inputs?: readonly string[];
   readonly outputs?: readonly string[];
   readonly blob: Buffer;
 }
 
-export interface ModelInfo {
-  readonly backend: BackendName;
+export interface ScriptSetArgs {
+  /** `CPU`, `GPU` or `GPU:n`. */
   readonly device: string;
-  readonly inputs: readonly string[];
-  readonly outputs: readonly string[];
-  readonly blob: Buffer;
-}
-
-export interface ScriptInfo {
-  readonly device: string;
+  readonly tag?: string;
+  /** Functions callable with the entry-point convention (AI.SCRIPTSTORE). */
+  readonly entryPoints?: readonly string[];
   readonly source: string;
 }
 
-/** A model or script about to run: what its run is recorded under. */
-interface RunTarget {
-  readonly kind: 'model' | 'script';
-  readonly key: string;
-  readonly backend: BackendName;
-  readonly device: string;
-  readonly stats: RunStats;
-  readonly lease: Lease;
-  /** The 0-th dimension of a model's first input; -1 for a script. */
-  readonly samples: number;
-}
+export type ModelInfo = ModelRecord;
+export type ScriptInfo = ScriptRecord;
 
 export interface RunInfo {
   readonly key: string;
   readonly type: 'MODEL' | 'SCRIPT';
   readonly backend: BackendName;
   readonly device: string;
+  readonly tag: string;
   readonly durationUs: number;
   readonly samples: number;
   readonly calls: number;
   readonly errors: number;
+}
+
+/** How one run request waits. */
+export interface RunRequest {
+  /** Milliseconds the run may wait in its queue before it is dropped with RunTimedOut (TIMEOUT). */
+  readonly queueTimeoutMs?: number;
+}
+
+/** A function call of a script: plain tensor arguments (AI.SCRIPTRUN) or an entry point (AI.SCRIPTEXECUTE). */
+export type ScriptCall =
+  { readonly fn: string; readonly inputs: readonly Tensor[] } | { readonly fn: string; readonly entryPoint: EntryPointCall };
+
+/** A model or a script as `models()` / `scripts()` list them (AI._MODELSCAN, AI._SCRIPTSCAN). */
+export interface TaggedKey {
+  readonly key: string;
+  readonly tag: string;
 }
 
 /**
@@ -90,7 +114,9 @@ export class Engine {
   readonly queues: RunQueues;
   readonly maxTensorBytes: number;
   readonly logger: Logger;
-  private readonly cwd: string | undefined;
+  /** Directory relative backend paths are resolved against (AI.CONFIG BACKENDSPATH changes it). */
+  backendsPath: string | undefined;
+  private readonly nonTensorOutputs: 'skip' | 'tensor';
   private readonly observers = new Set<EngineObserver>();
 
   constructor(options: EngineOptions = {}) {
@@ -102,14 +128,15 @@ export class Engine {
     this.backends = new BackendRegistry(config);
     this.queues = new RunQueues(Math.max(1, options.threadsPerQueue ?? 1));
     this.maxTensorBytes = options.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
-    this.cwd = options.cwd;
+    this.backendsPath = options.cwd;
+    this.nonTensorOutputs = options.nonTensorOutputs ?? 'skip';
     this.logger = options.logger ?? silentLogger;
   }
 
   // ---- backends -------------------------------------------------------------------------
 
   loadBackend(name: BackendName, path: string): Promise<LoadedBackend> {
-    return this.backends.load(name, path, this.cwd);
+    return this.backends.load(name, path, this.backendsPath);
   }
 
   registerBackend(backend: Backend): Promise<LoadedBackend> {
@@ -160,8 +187,9 @@ export class Engine {
     this.keyspace.set(k, { kind: 'tensor', tensor });
   }
 
-  tensorGet(key: Key): Tensor {
-    return this.keyspace.getTyped(keyString(key), 'tensor', 'tensor').tensor;
+  /** The tensor at `key`; `emptyMessage` words the error when there is none. */
+  tensorGet(key: Key, emptyMessage?: string): Tensor {
+    return this.keyspace.getTyped(keyString(key), 'tensor', emptyMessage).tensor;
   }
 
   // ---- models ----------------------------------------------------------------------------
@@ -175,14 +203,17 @@ export class Engine {
     if (args.backend !== 'TF' && (inputs.length > 0 || outputs.length > 0)) {
       throw new ReplyError(`INPUTS and OUTPUTS are only for TF models, not ${args.backend}`);
     }
+    const batching = args.batching ?? NO_BATCHING;
+    checkBatching(batching);
     const backend = this.backends.get(args.backend);
     this.checkDevice(backend, device);
     if (args.blob.length === 0) throw new ReplyError('model blob is empty');
     let handle;
     try {
-      handle = await backend.loadModel(args.blob, { device, inputs, outputs });
+      handle = await backend.loadModel(args.blob, { device, inputs, outputs, nonTensorOutputs: this.nonTensorOutputs });
     } catch (err) {
-      throw toReplyError(err, `could not load ${args.backend} model`);
+      // The backend's own words, as the reference replied them.
+      throw toReplyError(err);
     }
     if (this.keyspace.get(k) && this.keyspace.get(k)!.kind !== 'model') {
       await this.release(handle, k);
@@ -190,8 +221,11 @@ export class Engine {
     }
     this.keyspace.set(k, {
       kind: 'model',
+      key: k,
       backend: args.backend,
       device: args.device.toUpperCase(),
+      tag: args.tag ?? '',
+      batching: { ...batching },
       inputs: [...inputs],
       outputs: [...outputs],
       blob: args.blob,
@@ -201,108 +235,161 @@ export class Engine {
     });
   }
 
-  modelGet(key: Key): ModelInfo {
-    const m = this.keyspace.getTyped(keyString(key), 'model', 'model');
-    return { backend: m.backend, device: m.device, inputs: m.inputs, outputs: m.outputs, blob: m.blob };
+  /** The model at `key`; `emptyMessage` words the error when there is none. */
+  model(key: Key, emptyMessage?: string): StoredModel {
+    return this.keyspace.getTyped(keyString(key), 'model', emptyMessage);
   }
 
-  modelDel(key: Key): void {
+  modelGet(key: Key, emptyMessage?: string): ModelInfo {
+    const m = this.model(key, emptyMessage);
+    return {
+      backend: m.backend,
+      device: m.device,
+      tag: m.tag,
+      batching: m.batching,
+      inputs: m.inputs,
+      outputs: m.outputs,
+      blob: m.blob,
+    };
+  }
+
+  modelDel(key: Key, emptyMessage?: string): void {
     const k = keyString(key);
-    this.keyspace.getTyped(k, 'model', 'model');
+    this.keyspace.getTyped(k, 'model', emptyMessage);
     this.keyspace.delete(k);
+  }
+
+  /** Models with their tags, in the order they were first stored (AI._MODELSCAN). */
+  models(): TaggedKey[] {
+    const out: TaggedKey[] = [];
+    for (const [key, m] of this.keyspace.ofKind('model')) out.push({ key, tag: m.tag });
+    return out;
   }
 
   /**
    * Runs a model on the tensors at `inputKeys` and stores its outputs at `outputKeys`. The run
    * waits in the device's queue; other work on the event loop goes on meanwhile. Nothing is
-   * stored unless every output is produced.
+   * stored unless the run succeeds; outputs that are not tensors are skipped.
    */
-  async modelRun(key: Key, inputKeys: readonly Key[], outputKeys: readonly Key[]): Promise<void> {
-    const k = keyString(key);
-    const model = this.keyspace.getTyped(k, 'model', 'model');
-    if (outputKeys.length === 0) throw new ReplyError('OUTPUTS needs at least one key');
-    for (const k of outputKeys) this.assertKind(keyString(k), 'tensor');
+  async modelRun(key: Key, inputKeys: readonly Key[], outputKeys: readonly Key[], request: RunRequest = {}): Promise<void> {
+    const model = this.model(key);
+    this.assertTensorKeys(outputKeys);
     const inputs = inputKeys.map((k) => this.inputTensor(k));
-    const expectedIn = model.handle.inputNames?.length ?? (model.inputs.length || undefined);
-    if (expectedIn !== undefined && inputs.length !== expectedIn) {
-      throw new ReplyError(`model expects ${expectedIn} inputs, got ${inputs.length}`);
-    }
-    const expectedOut = model.handle.outputNames?.length ?? (model.outputs.length || undefined);
-    if (expectedOut !== undefined && outputKeys.length !== expectedOut) {
-      throw new ReplyError(`model has ${expectedOut} outputs, got ${outputKeys.length} OUTPUTS keys`);
-    }
-    const target: RunTarget = {
-      kind: 'model',
-      key: k,
-      backend: model.backend,
-      device: model.device,
-      stats: model.stats,
-      lease: model.lease,
-      samples: inputs[0]?.shape[0] ?? 0,
-    };
-    const outputs = await this.execute(target, () => model.handle.run(inputs, outputKeys.length));
+    const outputs = await this.runModel(model, inputs, outputKeys.length, request);
     this.storeOutputs(outputKeys, outputs);
+  }
+
+  /**
+   * Runs a model on tensors through its device's queue and returns its outputs (`null` for
+   * those that are not tensors). Input and output counts are checked as part of the run, so
+   * a mismatch counts as a call and an error, as the reference counted it.
+   */
+  runModel(model: StoredModel, inputs: readonly Tensor[], outputCount: number, request: RunRequest = {}): Promise<(Tensor | null)[]> {
+    const samples = inputs[0]?.shape[0] ?? 0;
+    return this.execute(model, samples, request, async () => {
+      const expectedIn = model.handle.inputNames?.length ?? (model.inputs.length || undefined);
+      if (expectedIn !== undefined && inputs.length !== expectedIn) {
+        throw new ReplyError(`model expects ${expectedIn} inputs, got ${inputs.length}`);
+      }
+      const expectedOut = model.handle.outputNames?.length ?? (model.outputs.length || undefined);
+      if (expectedOut !== undefined && outputCount !== expectedOut) {
+        throw new ReplyError(`model has ${expectedOut} outputs, got ${outputCount} OUTPUTS keys`);
+      }
+      const outputs = await model.handle.run(inputs, outputCount);
+      if (outputs.length !== outputCount) {
+        throw new ReplyError(`run produced ${outputs.length} outputs, ${outputCount} OUTPUTS keys were given`);
+      }
+      return outputs;
+    });
   }
 
   // ---- scripts ---------------------------------------------------------------------------
 
-  async scriptSet(key: Key, device: string, source: string): Promise<void> {
+  async scriptSet(key: Key, args: ScriptSetArgs): Promise<void> {
     const k = keyString(key);
     this.assertKind(k, 'script');
-    const dev = parseDevice(device);
+    const dev = parseDevice(args.device);
     const backend = this.backends.get('TORCH');
     if (!backend.compileScript) throw new ReplyError('the loaded TORCH backend does not support scripts');
     this.checkDevice(backend, dev);
+    const entryPoints = args.entryPoints ?? [];
     let handle;
     try {
-      handle = await backend.compileScript(source, { device: dev });
+      handle = await backend.compileScript(args.source, { device: dev, ...(entryPoints.length > 0 ? { entryPoints } : {}) });
     } catch (err) {
-      throw toReplyError(err, 'could not compile script');
+      throw toReplyError(err);
     }
-    if (this.keyspace.get(k) && this.keyspace.get(k)!.kind !== 'script') {
+    const missing = handle.functionNames ? entryPoints.find((fn) => !handle.functionNames!.includes(fn)) : undefined;
+    const existing = this.keyspace.get(k);
+    if (missing !== undefined || (existing && existing.kind !== 'script')) {
       await this.release(handle, k);
+      if (missing !== undefined) throw new ReplyError(`Function ${missing} does not exist in the given script.`);
       throw wrongType();
     }
     this.keyspace.set(k, {
       kind: 'script',
-      device: device.toUpperCase(),
-      source,
+      key: k,
+      device: args.device.toUpperCase(),
+      tag: args.tag ?? '',
+      entryPoints: [...entryPoints],
+      source: args.source,
       handle,
       stats: new RunStats(),
       lease: new Lease(() => this.release(handle, k)),
     });
   }
 
-  scriptGet(key: Key): ScriptInfo {
-    const s = this.keyspace.getTyped(keyString(key), 'script', 'script');
-    return { device: s.device, source: s.source };
+  /** The script at `key`; `emptyMessage` words the error when there is none. */
+  script(key: Key, emptyMessage?: string): StoredScript {
+    return this.keyspace.getTyped(keyString(key), 'script', emptyMessage);
   }
 
-  scriptDel(key: Key): void {
+  scriptGet(key: Key, emptyMessage?: string): ScriptInfo {
+    const s = this.script(key, emptyMessage);
+    return { device: s.device, tag: s.tag, entryPoints: s.entryPoints, source: s.source };
+  }
+
+  scriptDel(key: Key, emptyMessage?: string): void {
     const k = keyString(key);
-    this.keyspace.getTyped(k, 'script', 'script');
+    this.keyspace.getTyped(k, 'script', emptyMessage);
     this.keyspace.delete(k);
   }
 
-  async scriptRun(key: Key, fn: string, inputKeys: readonly Key[], outputKeys: readonly Key[]): Promise<void> {
-    const k = keyString(key);
-    const script = this.keyspace.getTyped(k, 'script', 'script');
-    if (outputKeys.length === 0) throw new ReplyError('OUTPUTS needs at least one key');
-    const names = script.handle.functionNames;
-    if (names && !names.includes(fn)) throw new ReplyError(`function '${fn}' is not defined in the script`);
-    for (const k of outputKeys) this.assertKind(keyString(k), 'tensor');
+  /** Scripts with their tags, in the order they were first stored (AI._SCRIPTSCAN). */
+  scripts(): TaggedKey[] {
+    const out: TaggedKey[] = [];
+    for (const [key, s] of this.keyspace.ofKind('script')) out.push({ key, tag: s.tag });
+    return out;
+  }
+
+  async scriptRun(key: Key, fn: string, inputKeys: readonly Key[], outputKeys: readonly Key[], request: RunRequest = {}): Promise<void> {
+    const script = this.script(key);
+    this.assertTensorKeys(outputKeys);
     const inputs = inputKeys.map((k) => this.inputTensor(k));
-    const target: RunTarget = {
-      kind: 'script',
-      key: k,
-      backend: 'TORCH',
-      device: script.device,
-      stats: script.stats,
-      lease: script.lease,
-      samples: -1,
-    };
-    const outputs = await this.execute(target, () => script.handle.run(fn, inputs, outputKeys.length));
+    const outputs = await this.runScript(script, { fn, inputs }, outputKeys.length, request);
     this.storeOutputs(outputKeys, outputs);
+  }
+
+  /**
+   * Calls a function of a script through its device's queue. An unknown function fails as part
+   * of the run (a call and an error), as the reference counted it.
+   */
+  runScript(script: StoredScript, call: ScriptCall, outputCount: number, request: RunRequest = {}): Promise<Tensor[]> {
+    return this.execute(script, -1, request, async () => {
+      const names = script.handle.functionNames;
+      if (names && !names.includes(call.fn)) throw new ReplyError(`function '${call.fn}' is not defined in the script`);
+      let outputs: Tensor[];
+      if ('entryPoint' in call) {
+        if (!script.handle.runEntryPoint) throw new ReplyError('the loaded TORCH backend cannot call entry points');
+        outputs = await script.handle.runEntryPoint(call.fn, call.entryPoint, outputCount);
+      } else {
+        outputs = await script.handle.run(call.fn, call.inputs, outputCount);
+      }
+      if (outputs.length !== outputCount) {
+        throw new ReplyError(`run produced ${outputs.length} outputs, ${outputCount} OUTPUTS keys were given`);
+      }
+      return outputs;
+    });
   }
 
   // ---- statistics ------------------------------------------------------------------------
@@ -317,6 +404,7 @@ export class Engine {
       type: v.kind === 'model' ? 'MODEL' : 'SCRIPT',
       backend: v.kind === 'model' ? v.backend : 'TORCH',
       device: v.device,
+      tag: v.tag,
       durationUs: s.durationUs,
       samples: v.kind === 'model' ? s.samples : -1,
       calls: s.calls,
@@ -328,6 +416,51 @@ export class Engine {
     const v = this.keyspace.get(keyString(key));
     if (!v || v.kind === 'tensor') throw new ReplyError('cannot find run info for key');
     v.stats.reset();
+  }
+
+  // ---- settings --------------------------------------------------------------------------
+
+  /** Runs at once on each device queue, for the queues there are and those to come. */
+  setThreadsPerQueue(n: number): void {
+    this.queues.resize(n);
+  }
+
+  /** Operator threads for backends loaded and models stored from now on. */
+  setOpThreads(changes: { readonly intraOpThreads?: number; readonly interOpThreads?: number }): void {
+    this.backends.configure(changes);
+  }
+
+  // ---- outputs ---------------------------------------------------------------------------
+
+  /**
+   * Stores a run's outputs at `keys`, in order: all or none. An output that is not a tensor
+   * (`null`) leaves its key as it is.
+   */
+  storeOutputs(keys: readonly Key[], outputs: readonly (Tensor | null)[]): void {
+    if (outputs.length !== keys.length) {
+      throw new ReplyError(`run produced ${outputs.length} outputs, ${keys.length} OUTPUTS keys were given`);
+    }
+    for (const t of outputs) {
+      if (t && t.byteLength > this.maxTensorBytes) throw new ReplyError(`output tensor of ${t.byteLength} bytes exceeds the limit`);
+    }
+    this.assertTensorKeys(keys);
+    keys.forEach((k, i) => {
+      const t = outputs[i];
+      if (t) this.keyspace.set(keyString(k), { kind: 'tensor', tensor: t });
+    });
+  }
+
+  /** Refuses, with WRONGTYPE, keys that hold something other than a tensor (OUTPUTS keys, before a run). */
+  assertTensorKeys(keys: readonly Key[]): void {
+    for (const k of keys) this.assertKind(keyString(k), 'tensor');
+  }
+
+  /** The tensor at an INPUTS key: `emptyMessage` when there is none, WRONGTYPE for another kind. */
+  inputTensor(key: Key, emptyMessage = 'Input key is empty'): Tensor {
+    const v: StoredValue | undefined = this.keyspace.get(keyString(key));
+    if (!v) throw new ReplyError(emptyMessage);
+    if (v.kind !== 'tensor') throw wrongType();
+    return v.tensor;
   }
 
   /**
@@ -352,6 +485,33 @@ export class Engine {
   }
 
   // ---- internals -------------------------------------------------------------------------
+
+  /** Counts a finished run in its model's or script's statistics and tells the observers. */
+  private recordRun(owner: StoredModel | StoredScript, samples: number, durationUs: number, failed: boolean): void {
+    owner.stats.record(durationUs, Math.max(0, samples), failed);
+    if (this.observers.size === 0) return;
+    const run: RunRecord = {
+      kind: owner.kind,
+      key: owner.key,
+      backend: owner.kind === 'model' ? owner.backend : 'TORCH',
+      device: owner.device,
+      durationUs,
+      batchSize: samples,
+      failed,
+      removed: this.keyspace.get(owner.key) !== owner,
+    };
+    this.notify((o) => o.runFinished?.(run));
+  }
+
+  private notify(call: (observer: EngineObserver) => void): void {
+    for (const o of this.observers) {
+      try {
+        call(o);
+      } catch (err) {
+        this.logger.warning(`an engine observer failed: ${oneLine(err instanceof Error ? err.message : String(err))}`);
+      }
+    }
+  }
 
   /** Releases a model or script handle; a backend failing to is logged, since no client waits on it. */
   private async release(handle: ModelHandle | ScriptHandle, key: string): Promise<void> {
@@ -378,76 +538,44 @@ export class Engine {
     throw new ReplyError(`device ${name} is not available to backend ${backend.name}${why}; available: ${available.join(', ') || 'none'}`);
   }
 
-  private inputTensor(key: Key): Tensor {
-    const v: StoredValue | undefined = this.keyspace.get(keyString(key));
-    if (!v) throw new ReplyError(`input key '${String(key)}' is empty or does not exist`);
-    if (v.kind !== 'tensor') throw new ReplyError(`input key '${String(key)}' does not hold a tensor`, 'WRONGTYPE');
-    return v.tensor;
-  }
-
-  private async execute(target: RunTarget, job: () => Promise<Tensor[]>): Promise<Tensor[]> {
-    target.lease.acquire();
+  /**
+   * Runs `job` for a model or script in its device's queue, holding its handle, and records the
+   * run in its statistics: a failure counts as a call and an error. A run dropped for its
+   * TIMEOUT before it started is not counted.
+   */
+  private async execute<T>(owner: StoredModel | StoredScript, samples: number, request: RunRequest, job: () => Promise<T>): Promise<T> {
+    owner.lease.acquire();
     try {
-      return await this.queues.for(normaliseDevice(target.device)).run(async () => {
-        const t0 = performance.now();
-        let failed = true;
-        try {
-          const out = await job();
-          failed = false;
-          return out;
-        } catch (err) {
-          throw toReplyError(err);
-        } finally {
-          this.recordRun(target, failed ? 0 : (performance.now() - t0) * 1000, failed);
-        }
-      });
+      return await this.queues.for(normaliseDevice(owner.device)).run(
+        async () => {
+          const t0 = performance.now();
+          let failed = true;
+          try {
+            const out = await job();
+            failed = false;
+            return out;
+          } catch (err) {
+            throw toReplyError(err);
+          } finally {
+            this.recordRun(owner, samples, failed ? 0 : (performance.now() - t0) * 1000, failed);
+          }
+        },
+        { timeoutMs: request.queueTimeoutMs ?? 0 },
+      );
     } finally {
-      target.lease.settle();
+      owner.lease.settle();
     }
-  }
-
-  /** Counts a finished run in its model's or script's statistics and tells the observers. */
-  private recordRun(target: RunTarget, durationUs: number, failed: boolean): void {
-    target.stats.record(durationUs, Math.max(0, target.samples), failed);
-    if (this.observers.size === 0) return;
-    const now = this.keyspace.get(target.key);
-    const run: RunRecord = {
-      kind: target.kind,
-      key: target.key,
-      backend: target.backend,
-      device: target.device,
-      durationUs,
-      batchSize: target.samples,
-      failed,
-      removed: now === undefined || now.kind === 'tensor' || now.stats !== target.stats,
-    };
-    this.notify((o) => o.runFinished?.(run));
-  }
-
-  private notify(call: (observer: EngineObserver) => void): void {
-    for (const o of this.observers) {
-      try {
-        call(o);
-      } catch (err) {
-        this.logger.warning(`an engine observer failed: ${oneLine(err instanceof Error ? err.message : String(err))}`);
-      }
-    }
-  }
-
-  private storeOutputs(keys: readonly Key[], outputs: readonly Tensor[]): void {
-    if (outputs.length !== keys.length) {
-      throw new ReplyError(`run produced ${outputs.length} outputs, ${keys.length} OUTPUTS keys were given`);
-    }
-    for (const t of outputs) {
-      if (t.byteLength > this.maxTensorBytes) throw new ReplyError(`output tensor of ${t.byteLength} bytes exceeds the limit`);
-    }
-    for (const k of keys) this.assertKind(keyString(k), 'tensor');
-    keys.forEach((k, i) => {
-      this.keyspace.set(keyString(k), { kind: 'tensor', tensor: outputs[i]! });
-    });
   }
 }
 
 function normaliseDevice(device: string): string {
   return formatDevice(parseDevice(device));
+}
+
+function checkBatching(b: BatchingPolicy): void {
+  for (const v of [b.batchSize, b.minBatchSize, b.minBatchTimeoutMs]) {
+    if (!Number.isSafeInteger(v) || v < 0) throw new ReplyError('batching settings must be whole numbers ≥ 0');
+  }
+  if (b.minBatchSize > 0 && b.batchSize === 0) throw new ReplyError('MINBATCHSIZE specified without BATCHSIZE');
+  if (b.minBatchTimeoutMs > 0 && b.minBatchSize === 0) throw new ReplyError('MINBATCHTIMEOUT specified without MINBATCHSIZE');
 }

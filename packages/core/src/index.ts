@@ -1,5 +1,6 @@
 export * from './backend.js';
 export * from './backend-loader.js';
+export * from './dag.js';
 export * from './device.js';
 export * from './dtype.js';
 export * from './engine.js';
@@ -11,3 +12,4 @@ export * from './observer.js';
 export * from './run-queue.js';
 export * from './stats.js';
 export * from './tensor.js';
+export * from './timed-out.js';

@@ -1,3 +1,11 @@
+import { RunTimedOut } from './timed-out.js';
+
+/** How a job waits in its queue. */
+export interface QueueOptions {
+  /** Milliseconds the job may wait for a slot before it is dropped with RunTimedOut (0: no limit). */
+  readonly timeoutMs?: number;
+}
+
 /**
  * A FIFO of jobs for one device, served by `workers` concurrent slots. Jobs do their heavy
  * work off the JS thread (in the backend's threads); the queue bounds how many run at once,
@@ -9,8 +17,14 @@ export class RunQueue {
 
   constructor(
     readonly device: string,
-    private readonly workers: number,
+    private workers: number,
   ) {}
+
+  /** Changes the number of slots; more slots start waiting jobs at once. */
+  resize(workers: number): void {
+    this.workers = Math.max(1, workers);
+    while (this.active < this.workers && this.pending.length > 0) this.pending.shift()!();
+  }
 
   get depth(): number {
     return this.pending.length;
@@ -20,9 +34,11 @@ export class RunQueue {
     return this.active;
   }
 
-  run<T>(job: () => Promise<T>): Promise<T> {
+  run<T>(job: () => Promise<T>, options: QueueOptions = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
       const start = (): void => {
+        if (timer) clearTimeout(timer);
         this.active++;
         let p: Promise<T>;
         try {
@@ -36,8 +52,20 @@ export class RunQueue {
           this.pending.shift()?.();
         });
       };
-      if (this.active < this.workers) start();
-      else this.pending.push(start);
+      if (this.active < this.workers) {
+        start();
+        return;
+      }
+      this.pending.push(start);
+      const timeoutMs = options.timeoutMs ?? 0;
+      if (timeoutMs > 0) {
+        timer = setTimeout(() => {
+          const at = this.pending.indexOf(start);
+          if (at === -1) return;
+          this.pending.splice(at, 1);
+          reject(new RunTimedOut(timeoutMs));
+        }, timeoutMs);
+      }
     });
   }
 }
@@ -46,7 +74,17 @@ export class RunQueue {
 export class RunQueues {
   private readonly queues = new Map<string, RunQueue>();
 
-  constructor(private readonly workersPerQueue: number) {}
+  constructor(private workersPerQueue: number) {}
+
+  /** Slots of every queue, those to come and those there are. */
+  resize(workersPerQueue: number): void {
+    this.workersPerQueue = Math.max(1, workersPerQueue);
+    for (const q of this.queues.values()) q.resize(this.workersPerQueue);
+  }
+
+  get workers(): number {
+    return this.workersPerQueue;
+  }
 
   for(device: string): RunQueue {
     let q = this.queues.get(device);

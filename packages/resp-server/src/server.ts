@@ -5,6 +5,7 @@ import { type BackendName, Engine, type LogFields, silentLogger } from '@modelkv
 import { CommandStats } from './command-stats.js';
 import { CommandTable } from './command-table.js';
 import { COMMANDS } from './commands/index.js';
+import type { Compat } from './compat.js';
 import { DEFAULT_BIND, DEFAULT_PORT, ServerConfig, type ServerSettings, defaultSettings } from './config.js';
 import { Connection } from './connection.js';
 import type { ClientState, ServerContext } from './context.js';
@@ -37,6 +38,10 @@ export interface ServerOptions {
   readonly metricsMaxKeys?: number;
   /** Per-command latency histograms (INFO latencystats). Default true. */
   readonly latencyTracking?: boolean;
+  /** Which RedisAI's replies to give where 0.9 and 1.2 differ. Default `0.9`. */
+  readonly redisaiCompat?: Compat;
+  /** Largest piece of a model blob in AI.MODELGET replies. Default 511 MiB. */
+  readonly modelChunkSize?: number;
   /** Backends loaded by `listen()` before accepting connections, in order. */
   readonly backends?: readonly BackendToLoad[];
   /** Directory relative backend paths are resolved against. Default: process.cwd(). */
@@ -94,6 +99,8 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
         metricsBind: options.metricsBind,
         metricsMaxKeys: options.metricsMaxKeys,
         latencyTracking: options.latencyTracking,
+        redisaiCompat: options.redisaiCompat,
+        modelChunkSize: options.modelChunkSize,
       }),
     };
     this.config = new ServerConfig(this.settings);
