@@ -33,8 +33,11 @@ interface Header {
   timeoutMs: number;
 }
 
-/** Reads a DAG command: its LOAD/PERSIST/KEYS/ROUTING/TIMEOUT header and its `|>` steps. */
-export function parseDag(engine: Engine, argv: readonly Buffer[], cmd: DagCommand, compat: Compat): ParsedDag {
+/**
+ * Reads a DAG command: its LOAD/PERSIST/KEYS/ROUTING/TIMEOUT header and its `|>` steps. DAGs
+ * exist in 1.x only, so their steps read and answer as 1.2 does in both compat modes.
+ */
+export function parseDag(engine: Engine, argv: readonly Buffer[], cmd: DagCommand): ParsedDag {
   if (!cmd.deprecated && argv.length < 6) throw new ReplyError(`missing arguments for '${cmd.name}' command`);
   if (cmd.deprecated && argv.length < 4) throw new ReplyError(`wrong number of arguments for '${cmd.name}' command`);
   const header: Header = { load: undefined, persist: undefined, routing: false, keys: false, timeoutMs: 0 };
@@ -48,7 +51,7 @@ export function parseDag(engine: Engine, argv: readonly Buffer[], cmd: DagComman
   const steps: DagStep[] = [];
   const formats: (TensorFormat | undefined)[] = [];
   for (const s of stepArgs) {
-    const [step, format] = parseStep(engine, s, cmd, compat);
+    const [step, format] = parseStep(engine, s, cmd);
     steps.push(step);
     formats.push(format);
   }
@@ -121,14 +124,16 @@ function splitSteps(c: ArgCursor): Buffer[][] {
   return steps;
 }
 
-function parseStep(engine: Engine, argv: Buffer[], cmd: DagCommand, compat: Compat): [DagStep, TensorFormat | undefined] {
+const DAG_COMPAT: Compat = '1.2';
+
+function parseStep(engine: Engine, argv: Buffer[], cmd: DagCommand): [DagStep, TensorFormat | undefined] {
   const name = argv[0]!;
   if (isWord(name, 'AI.TENSORGET')) {
     if (argv.length < 2 || argv.length > 4) throw namedArity('AI.TENSORGET');
-    return [{ kind: 'tensorget', key: keyString(argv[1]!) }, parseTensorFormat(argv.slice(2), compat)];
+    return [{ kind: 'tensorget', key: keyString(argv[1]!) }, parseTensorFormat(argv.slice(2), DAG_COMPAT)];
   }
   if (isWord(name, 'AI.TENSORSET')) {
-    const tensor = parseTensorSet(argv, compat, engine.maxTensorBytes, () => namedArity('AI.TENSORSET'));
+    const tensor = parseTensorSet(argv, DAG_COMPAT, engine.maxTensorBytes, () => namedArity('AI.TENSORSET'));
     return [{ kind: 'tensorset', key: keyString(argv[1]!), tensor }, undefined];
   }
   if (cmd.deprecated) {

@@ -3,7 +3,6 @@ import { type DagCommand, parseDag } from '../ai/dag-args.js';
 import { writeTensor } from '../ai/tensor-reply.js';
 import type { CommandArgument } from '../command-args.js';
 import { type CommandSpec, aiCommand } from '../command-table.js';
-import { compatOf } from '../compat.js';
 import type { CommandContext } from '../context.js';
 import type { KeySpecDeclaration, KeySpecFlag } from '../key-specs.js';
 
@@ -13,7 +12,7 @@ import type { KeySpecDeclaration, KeySpecFlag } from '../key-specs.js';
  * TIMEOUT.
  */
 async function dag(ctx: CommandContext, argv: Buffer[], cmd: DagCommand): Promise<void> {
-  const { plan, formats } = parseDag(ctx.engine, argv, cmd, compatOf(ctx));
+  const { plan, formats } = parseDag(ctx.engine, argv, cmd);
   const outcome = await runDag(ctx.engine, plan);
   const r = ctx.reply;
   if (outcome.timedOut) {
@@ -74,7 +73,8 @@ function dagArguments(cmd: DagCommand): CommandArgument[] {
 function dagCommand(cmd: DagCommand, summary: string): CommandSpec {
   return aiCommand({
     name: cmd.name.toLowerCase(),
-    arity: -2,
+    // The command alone gets RedisAI's own words, not the table's arity error.
+    arity: -1,
     flags: cmd.readonly ? ['readonly', 'module'] : ['write', 'denyoom', 'module'],
     keySpecs: dagKeySpecs(cmd),
     arguments: dagArguments(cmd),
