@@ -494,14 +494,15 @@ export function dialectSections(): DialectSection[] {
         { cmd: ['AI.SCRIPTSET', 's', 'CPU', SCRIPT], want: OK },
         {
           cmd: ['AI.SCRIPTGET', 's'],
-          want: modes([{ s: 'CPU' }, SCRIPT], ['device', 'CPU', 'tag', '', 'Entry Points', [], 'source', SCRIPT]),
+          want: modes([{ s: 'CPU' }, SCRIPT], ['device', 'CPU', 'tag', '', 'source', SCRIPT]),
         },
         { cmd: ['AI.SCRIPTSET', 'st', 'CPU', 'TAG', 'v2', 'SOURCE', SCRIPT], want: OK },
-        { cmd: ['AI.SCRIPTGET', 'st', 'META'], want: ['device', 'CPU', 'tag', 'v2', 'Entry Points', []] },
+        { cmd: ['AI.SCRIPTGET', 'st', 'META'], want: ['device', 'CPU', 'tag', 'v2'] },
         { cmd: ['AI.SCRIPTGET', 'st', 'SOURCE'], want: SCRIPT },
-        { cmd: ['AI.SCRIPTGET', 'st', 'META', 'SOURCE'], want: ['device', 'CPU', 'tag', 'v2', 'Entry Points', [], 'source', SCRIPT] },
+        { cmd: ['AI.SCRIPTGET', 'st', 'META', 'SOURCE'], want: ['device', 'CPU', 'tag', 'v2', 'source', SCRIPT] },
         { cmd: ['AI.SCRIPTSTORE', 'se', 'CPU', 'TAG', 'v3', 'ENTRY_POINTS', '1', 'bar', 'SOURCE', ENTRY_SCRIPT], want: OK },
         { cmd: ['AI.SCRIPTGET', 'se', 'META'], want: ['device', 'CPU', 'tag', 'v3', 'Entry Points', ['bar']] },
+        { cmd: ['AI.SCRIPTGET', 'se', 'SOURCE'], want: ENTRY_SCRIPT },
         {
           cmd: ['AI._SCRIPTSCAN'],
           want: [

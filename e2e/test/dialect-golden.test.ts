@@ -109,8 +109,8 @@ describe('RedisAI 1.2 documentation examples, through redis-cli', () => {
       'OK',
     );
     await example(['AI._SCRIPTSCAN'], ['1) 1) "myscript"', '   2) "myscript:v0.1"'].join('\n'));
-    // RedisAI 1.2's code lists the entry points ("Entry Points") between the tag and the source;
-    // the documentation's example predates them.
+    // RedisAI 1.2.5 on lists the entry points ("Entry Points") between the tag and the source;
+    // the documentation's example, of a script without them, does not.
     await example(
       ['AI.SCRIPTGET', 'myscript'],
       [
@@ -123,6 +123,14 @@ describe('RedisAI 1.2 documentation examples, through redis-cli', () => {
         '7) "source"',
         `8) ${JSON.stringify(ENTRY_POINT_ADDTWO)}`,
       ].join('\n'),
+    );
+    await example(['AI.SCRIPTDEL', 'myscript'], 'OK');
+    await example(['AI.SCRIPTSET', 'myscript', 'CPU', 'TAG', 'myscript:v0.1', 'SOURCE', 'def addtwo(a, b):\n    return a + b\n'], 'OK');
+    await example(
+      ['AI.SCRIPTGET', 'myscript'],
+      ['1) "device"', '2) "CPU"', '3) "tag"', '4) "myscript:v0.1"', '5) "source"', '6) "def addtwo(a, b):\\n    return a + b\\n"'].join(
+        '\n',
+      ),
     );
     await example(['AI.SCRIPTDEL', 'myscript'], 'OK');
   });
