@@ -10,6 +10,7 @@ import {
   formatDevice,
 } from './backend.js';
 import { BackendRegistry, type LoadedBackend } from './backend-loader.js';
+import { ModelBatcher } from './batcher.js';
 import { parseDevice } from './device.js';
 import { ReplyError, oneLine, toReplyError, wrongType } from './errors.js';
 import {
@@ -118,6 +119,8 @@ export class Engine {
   backendsPath: string | undefined;
   private readonly nonTensorOutputs: 'skip' | 'tensor';
   private readonly observers = new Set<EngineObserver>();
+  /** The batcher of each model stored with BATCHSIZE, made at its first run. */
+  private readonly batchers = new WeakMap<StoredModel, ModelBatcher>();
 
   constructor(options: EngineOptions = {}) {
     const config: BackendConfig = {
@@ -285,22 +288,42 @@ export class Engine {
    * a mismatch counts as a call and an error, as the reference counted it.
    */
   runModel(model: StoredModel, inputs: readonly Tensor[], outputCount: number, request: RunRequest = {}): Promise<(Tensor | null)[]> {
+    if (model.batching.batchSize > 0) return this.runBatched(model, inputs, outputCount, request);
     const samples = inputs[0]?.shape[0] ?? 0;
     return this.execute(model, samples, request, async () => {
-      const expectedIn = model.handle.inputNames?.length ?? (model.inputs.length || undefined);
-      if (expectedIn !== undefined && inputs.length !== expectedIn) {
-        throw new ReplyError(`model expects ${expectedIn} inputs, got ${inputs.length}`);
-      }
-      const expectedOut = model.handle.outputNames?.length ?? (model.outputs.length || undefined);
-      if (expectedOut !== undefined && outputCount !== expectedOut) {
-        throw new ReplyError(`model has ${expectedOut} outputs, got ${outputCount} OUTPUTS keys`);
-      }
-      const outputs = await model.handle.run(inputs, outputCount);
-      if (outputs.length !== outputCount) {
-        throw new ReplyError(`run produced ${outputs.length} outputs, ${outputCount} OUTPUTS keys were given`);
-      }
-      return outputs;
+      checkRunCounts(model, inputs, outputCount);
+      return runHandle(model, inputs, outputCount);
     });
+  }
+
+  /** A run of a model with BATCHSIZE: it may be joined with other clients' runs (see ModelBatcher). */
+  private async runBatched(
+    model: StoredModel,
+    inputs: readonly Tensor[],
+    outputCount: number,
+    request: RunRequest,
+  ): Promise<(Tensor | null)[]> {
+    let batcher = this.batchers.get(model);
+    if (!batcher) {
+      const queue = this.queues.for(normaliseDevice(model.device));
+      batcher = new ModelBatcher(model.batching, {
+        schedule: (ticket, timeoutMs) => queue.run(ticket, { timeoutMs }),
+        check: (ins, n) => {
+          checkRunCounts(model, ins, n);
+        },
+        run: (ins, n) => runHandle(model, ins, n),
+        record: (us, samples, failed) => {
+          this.recordRun(model, samples, us, failed);
+        },
+      });
+      this.batchers.set(model, batcher);
+    }
+    model.lease.acquire();
+    try {
+      return await batcher.submit(inputs, outputCount, request.queueTimeoutMs ?? 0);
+    } finally {
+      model.lease.settle();
+    }
   }
 
   // ---- scripts ---------------------------------------------------------------------------
@@ -566,6 +589,26 @@ export class Engine {
       owner.lease.settle();
     }
   }
+}
+
+/** A run's input and output counts against what the model (or its MODELSET names) says, when it says. */
+function checkRunCounts(model: StoredModel, inputs: readonly Tensor[], outputCount: number): void {
+  const expectedIn = model.handle.inputNames?.length ?? (model.inputs.length || undefined);
+  if (expectedIn !== undefined && inputs.length !== expectedIn) {
+    throw new ReplyError(`model expects ${expectedIn} inputs, got ${inputs.length}`);
+  }
+  const expectedOut = model.handle.outputNames?.length ?? (model.outputs.length || undefined);
+  if (expectedOut !== undefined && outputCount !== expectedOut) {
+    throw new ReplyError(`model has ${expectedOut} outputs, got ${outputCount} OUTPUTS keys`);
+  }
+}
+
+async function runHandle(model: StoredModel, inputs: readonly Tensor[], outputCount: number): Promise<(Tensor | null)[]> {
+  const outputs = await model.handle.run(inputs, outputCount);
+  if (outputs.length !== outputCount) {
+    throw new ReplyError(`run produced ${outputs.length} outputs, ${outputCount} OUTPUTS keys were given`);
+  }
+  return outputs;
 }
 
 function normaliseDevice(device: string): string {

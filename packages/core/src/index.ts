@@ -1,5 +1,7 @@
 export * from './backend.js';
 export * from './backend-loader.js';
+export * from './batch-tensors.js';
+export * from './batcher.js';
 export * from './dag.js';
 export * from './device.js';
 export * from './dtype.js';
