@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // `pnpm bench:models`: AI.MODELRUN latency (p50, p99) and throughput through modelkv-server next
-// to the same model called in-process with its framework, on the same inputs, in one run.
+// to the same model called in-process with its framework, on the same inputs, in one run. Two
+// servers run side by side: one with the backends in its own process (--backend-isolation none)
+// and one with each backend in a process of its own (the default), so the table shows what the
+// isolation costs per run.
 //
 // Cases come from bench/models/*.mjs. Each such file exports
 //
@@ -20,7 +23,7 @@
 //     dispose?(): Promise<void> | void,
 //   }
 //
-// A case file whose backend package is not built, or fails to load, is skipped. One server runs
+// A case file whose backend package is not built, or fails to load, is skipped. Each server runs
 // every case, with each built backend loaded by AI.CONFIG LOADBACKEND. BENCH_SCALE scales the
 // iterations.
 import { execFileSync } from 'node:child_process';
@@ -111,22 +114,31 @@ async function throughput(sides, iterations, rounds = 4) {
 const us = (x) => x.toFixed(1);
 const rate = (x) => Math.round(x).toLocaleString('en-US');
 
-async function measure(c, clients) {
+const SIDES = [
+  { isolation: 'none', label: 'server, isolation none' },
+  { isolation: 'process', label: 'server, process isolation' },
+];
+
+async function measure(c, servers) {
   const iterations = Math.max(10, Math.round(c.iterations * SCALE));
   const tpIterations = Math.max(c.clients, Math.round(c.throughputIterations * SCALE));
   const warmup = Math.max(3, Math.round(iterations / 10));
-  const server = () => c.runServer(clients[0]);
+  const viaServer = servers.map((s) => () => c.runServer(s.clients[0]));
   for (let i = 0; i < warmup; i++) {
     await c.runInProcess();
-    await server();
+    for (const run of viaServer) await run();
   }
-  const ping = () => clients[0].redis.sendCommand(['PING']);
-  const [inProc, viaServer, roundTrip] = await latency([() => c.runInProcess(), server, ping], iterations);
-  const [inProcRate, serverRate] = await throughput(
-    [Array.from({ length: c.clients }, () => () => c.runInProcess()), clients.slice(0, c.clients).map((cl) => () => c.runServer(cl))],
+  const ping = () => servers[0].clients[0].redis.sendCommand(['PING']);
+  const [inProc, ...rest] = await latency([() => c.runInProcess(), ...viaServer, ping], iterations);
+  const roundTrip = rest.pop();
+  const [inProcRate, ...serverRates] = await throughput(
+    [
+      Array.from({ length: c.clients }, () => () => c.runInProcess()),
+      ...servers.map((s) => s.clients.slice(0, c.clients).map((cl) => () => c.runServer(cl))),
+    ],
     tpIterations,
   );
-  return { inProc, viaServer, roundTrip, inProcRate, serverRate };
+  return { inProc, viaServer: rest, roundTrip, inProcRate, serverRates };
 }
 
 async function main() {
@@ -141,17 +153,20 @@ async function main() {
   /** @type {BenchContext} */
   const ctx = { repoRoot: REPO_ROOT, modelsDir: (b) => join(REPO_ROOT, 'e2e', 'models', b) };
   const { createModelkvClient } = await import(pathToFileURL(CLIENT_ENTRY).href);
-  const server = await startModelkv();
-  const connect = () => createModelkvClient({ socket: { host: '127.0.0.1', port: server.port } }).connect();
-  const clients = [await connect()];
+  const servers = [];
+  for (const side of SIDES) {
+    const server = await startModelkv(['--backend-isolation', side.isolation]);
+    const connect = () => createModelkvClient({ socket: { host: '127.0.0.1', port: server.port } }).connect();
+    servers.push({ ...side, server, connect, clients: [await connect()] });
+  }
   const rows = [];
   const summary = [];
   try {
-    // Each built backend is loaded into the one server; one that fails to load is reported and skipped.
+    // Each built backend is loaded into both servers; one that fails to load is reported and skipped.
     const loaded = [];
     for (const f of caseFiles) {
       try {
-        await clients[0].loadBackend(f.backend.name, f.backend.path);
+        for (const s of servers) await s.clients[0].loadBackend(f.backend.name, f.backend.path);
         loaded.push(f);
       } catch (err) {
         console.log(`skipping bench/models/${f.file}: ${err instanceof Error ? err.message : err}`);
@@ -161,35 +176,62 @@ async function main() {
     const cases = [];
     for (const f of loaded) cases.push(...(await f.cases(ctx)));
     const maxClients = Math.max(...cases.map((c) => c.clients));
-    while (clients.length < maxClients) clients.push(await connect());
-    console.log(`modelkv-server on :${server.port} with ${loaded.map((f) => f.backend.name).join(', ')}; scale ${SCALE}\n`);
+    for (const s of servers) while (s.clients.length < maxClients) s.clients.push(await s.connect());
+    console.log(
+      `modelkv-server :${servers[0].server.port} (isolation none) and :${servers[1].server.port} (process isolation) with ` +
+        `${loaded.map((f) => f.backend.name).join(', ')}; scale ${SCALE}\n`,
+    );
     for (const c of cases) {
-      await c.setupServer(clients[0]);
-      const m = await measure(c, clients);
+      for (const s of servers) await c.setupServer(s.clients[0]);
+      const m = await measure(c, servers);
       await c.dispose?.();
       rows.push([c.name, 'in-process', us(m.inProc.p50), us(m.inProc.p99), rate(m.inProcRate), String(c.clients)]);
-      rows.push([c.name, 'server', us(m.viaServer.p50), us(m.viaServer.p99), rate(m.serverRate), String(c.clients)]);
-      const overhead = m.viaServer.p50 - m.inProc.p50;
+      servers.forEach((s, i) => {
+        rows.push([c.name, s.label, us(m.viaServer[i].p50), us(m.viaServer[i].p99), rate(m.serverRates[i]), String(c.clients)]);
+      });
+      const [none, proc] = m.viaServer;
       summary.push([
         c.name,
-        us(overhead),
-        us(m.viaServer.p99 - m.inProc.p99),
+        us(none.p50 - m.inProc.p50),
+        us(proc.p50 - none.p50),
+        us(proc.p99 - none.p99),
         us(m.roundTrip.p50),
-        (m.viaServer.p50 / m.inProc.p50).toFixed(2),
-        (m.serverRate / m.inProcRate).toFixed(2),
+        (none.p50 / m.inProc.p50).toFixed(2),
+        (proc.p50 / none.p50).toFixed(2),
+        (m.serverRates[0] / m.inProcRate).toFixed(2),
+        (m.serverRates[1] / m.serverRates[0]).toFixed(2),
       ]);
       console.log(
-        `${c.name}: p50 ${us(m.inProc.p50)} → ${us(m.viaServer.p50)} µs, throughput ${rate(m.inProcRate)} → ${rate(m.serverRate)}/s`,
+        `${c.name}: p50 ${us(m.inProc.p50)} → ${us(none.p50)} (none) → ${us(proc.p50)} µs (process); ` +
+          `runs/s ${rate(m.inProcRate)} → ${rate(m.serverRates[0])} → ${rate(m.serverRates[1])}`,
       );
     }
   } finally {
-    await Promise.all(clients.map((cl) => cl.close()));
-    await server.stop();
+    for (const s of servers) {
+      await Promise.all(s.clients.map((cl) => cl.close()));
+      await s.server.stop();
+    }
   }
   console.log(`\n${formatTable(['model', 'path', 'p50 µs', 'p99 µs', 'runs/s', 'callers'], rows)}`);
-  console.log(`\n${formatTable(['model', 'p50 overhead µs', 'p99 overhead µs', 'PING p50 µs', 'p50 ratio', 'throughput ratio'], summary)}`);
   console.log(
-    `\noverhead = server p50 - in-process p50: one RESP round trip (PING p50 beside it) plus the hand-off to the model's worker thread and back.` +
+    `\n${formatTable(
+      [
+        'model',
+        'server p50 overhead µs',
+        'isolation p50 cost µs',
+        'isolation p99 cost µs',
+        'PING p50 µs',
+        'p50 server/in-process',
+        'p50 process/none',
+        'runs/s server/in-process',
+        'runs/s process/none',
+      ],
+      summary,
+    )}`,
+  );
+  console.log(
+    `\nserver p50 overhead = p50 with isolation none - in-process p50: one RESP round trip (PING p50 beside it) plus the hand-off to the backend's threads.` +
+      `\nisolation cost = p50 (p99) with process isolation - p50 (p99) with isolation none: the request and the outputs crossing to the backend process and back.` +
       `\naims: p50 overhead ≤ ${AIM.overheadUs} µs on the tiny model; throughput ratio ≥ ${AIM.throughputRatio} on ResNet-18`,
   );
 }

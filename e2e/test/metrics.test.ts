@@ -115,8 +115,8 @@ describe('Prometheus endpoint', () => {
       assert.equal(value(e, 'modelkv_tensors'), 3);
       assert.equal(value(e, 'modelkv_tensor_memory_bytes'), 16 + 10 + 8);
       assert.equal(value(e, 'modelkv_connected_clients'), 1, 'the node-redis client; redis-cli calls have closed');
-      assert.equal(value(e, 'modelkv_queue_depth', { queue: 'CPU' }), 0);
-      assert.equal(value(e, 'modelkv_queue_running', { queue: 'CPU' }), 0);
+      assert.equal(value(e, 'modelkv_queue_depth', { queue: 'ONNX:CPU' }), 0);
+      assert.equal(value(e, 'modelkv_queue_running', { queue: 'ONNX:CPU' }), 0);
       for (const name of [
         'process_cpu_seconds_total',
         'process_resident_memory_bytes',
@@ -164,8 +164,8 @@ describe('Prometheus endpoint', () => {
       while (settled === 0) {
         const e = await scrape(metricsPort);
         const now: [number, number] = [
-          value(e, 'modelkv_queue_running', { queue: 'CPU' }),
-          value(e, 'modelkv_queue_depth', { queue: 'CPU' }),
+          value(e, 'modelkv_queue_running', { queue: 'ONNX:CPU' }),
+          value(e, 'modelkv_queue_depth', { queue: 'ONNX:CPU' }),
         ];
         if (now[1] === 2) {
           seen = now;
@@ -175,7 +175,10 @@ describe('Prometheus endpoint', () => {
       assert.deepEqual(seen, [1, 2], 'a scrape while the first run executed');
       assert.deepEqual(await Promise.all(runs), ['OK', 'OK', 'OK']);
       const e = await scrape(metricsPort);
-      assert.deepEqual([value(e, 'modelkv_queue_running', { queue: 'CPU' }), value(e, 'modelkv_queue_depth', { queue: 'CPU' })], [0, 0]);
+      assert.deepEqual(
+        [value(e, 'modelkv_queue_running', { queue: 'ONNX:CPU' }), value(e, 'modelkv_queue_depth', { queue: 'ONNX:CPU' })],
+        [0, 0],
+      );
       const slowLabels = { key: 'slow', backend: 'ONNX', device: 'CPU' };
       assert.equal(histogram(e, 'modelkv_model_run_batch_size', slowLabels).sum, 3 * 512);
     } finally {

@@ -20,7 +20,8 @@ async function connect(): Promise<ReturnType<typeof createClient>> {
 }
 
 before(async () => {
-  server = await startServer({ args: ONNX_BACKEND_ARGS });
+  // No time limit: the slow run may take longer than the default 5 s on a busy machine.
+  server = await startServer({ args: [...ONNX_BACKEND_ARGS, '--model-execution-timeout', '0'] });
 });
 
 after(async () => {

@@ -1,6 +1,7 @@
-// A TorchScript function that never returns, run by one client: it holds the CPU queue's run
-// slot (and one backend thread) for good, yet every other client is still served, and the
-// server still stops on SIGTERM with exit code 0. Only the order of replies is asserted.
+// A TorchScript function that never returns, run by one client with the backend in the server's
+// process and no time limit: it holds the TORCH CPU queue's run slot (and one backend thread)
+// for good, yet every other client is still served, and the server still stops on SIGTERM with
+// exit code 0. Only the order of replies is asserted.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { type ServerHandle, startServer } from '../src/harness.js';
@@ -9,6 +10,7 @@ import { assertBytesClose } from '../src/fixtures.js';
 import { TORCH_BACKEND_ARGS, torchFixture } from './torch-fixtures.js';
 
 const spin = torchFixture('spin');
+const IN_PROCESS = [...TORCH_BACKEND_ARGS, '--backend-isolation', 'none', '--model-execution-timeout', '0'];
 const addtwo = spin.cases.find((c) => c.function === 'addtwo')!;
 
 /** Stores the spin script and its inputs, then starts `spin` on a connection of its own. */
@@ -21,13 +23,13 @@ async function startRunaway(server: ServerHandle): Promise<{ runaway: RespSocket
   }
   runaway.send('AI.SCRIPTRUN', 'spin', 'spin', 'INPUTS', 'in0', 'OUTPUTS', 'never');
   // INFO's queue line shows when the run holds the CPU queue's slot.
-  while (!text(await other.call('INFO')).includes('queue_cpu:running=1')) await new Promise((r) => setTimeout(r, 20));
+  while (!text(await other.call('INFO')).includes('queue_torch_cpu:running=1')) await new Promise((r) => setTimeout(r, 20));
   return { runaway, other };
 }
 
 describe('a script that never returns', () => {
   test('other clients keep being served (PING, TENSORSET, TENSORGET, SCRIPTGET); SIGTERM still stops the server', async () => {
-    const server = await startServer({ args: TORCH_BACKEND_ARGS });
+    const server = await startServer({ args: IN_PROCESS });
     const { runaway, other } = await startRunaway(server);
     for (let i = 0; i < 10; i++) {
       assert.equal(text(await other.call('PING')), 'PONG');
@@ -48,7 +50,7 @@ describe('a script that never returns', () => {
   });
 
   test('with --threads-per-queue 2, other scripts still run on the CPU queue beside it', async () => {
-    const server = await startServer({ args: [...TORCH_BACKEND_ARGS, '--threads-per-queue', '2'] });
+    const server = await startServer({ args: [...IN_PROCESS, '--threads-per-queue', '2'] });
     const { other } = await startRunaway(server);
     assert.equal(text(await other.call('AI.SCRIPTRUN', 'spin', 'addtwo', 'INPUTS', 'in0', 'in1', 'OUTPUTS', 'sum')), 'OK');
     const reply = await other.call('AI.TENSORGET', 'sum', 'BLOB');

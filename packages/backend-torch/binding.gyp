@@ -1,24 +1,27 @@
 {
-  "targets": [
-    {
-      "target_name": "modelkv_torch",
-      "sources": [
-        "src/addon.cc",
-        "src/native_tensor.cc",
-        "src/jobs.cc",
-        "src/worker_pool.cc",
-        "src/torch_model.cc",
-        "src/torch_script.cc",
-        "src/torch_tensors.cc",
-        "src/torch_runtime.cc"
-      ],
-      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
-      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
-      "cflags!": ["-fno-exceptions"],
-      "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],
-      "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "<!@(node scripts/find-libtorch.js cflags)"],
-      "libraries": ["<!@(node scripts/find-libtorch.js libraries)"],
-      "xcode_settings": { "GCC_ENABLE_CPP_EXCEPTIONS": "YES", "GCC_ENABLE_CPP_RTTI": "YES", "CLANG_CXX_LANGUAGE_STANDARD": "c++17" }
-    }
-  ]
+  # The layout every modelkv backend addon follows: C++ in native/, the shared headers of
+  # @modelkv/core/native, compiler and linker flags from the library's discovery script.
+  'targets': [{
+    'target_name': 'modelkv_torch',
+    'sources': [
+      'native/addon.cc',
+      'native/deadline.cc',
+      'native/dtypes.cc',
+      'native/jobs.cc',
+      'native/op_inspection.cc',
+      'native/torch_model.cc',
+      'native/torch_runtime.cc',
+      'native/torch_script.cc',
+      'native/torch_tensors.cc',
+    ],
+    'include_dirs': [
+      "<!(node -p \"require('node-addon-api').include_dir\")",
+      "<!(node -p \"require('@modelkv/core/native').include_dir\")",
+    ],
+    'defines': ['NAPI_VERSION=8', 'NAPI_CPP_EXCEPTIONS', 'NODE_ADDON_API_DISABLE_DEPRECATED'],
+    'cflags!': ['-fno-exceptions'],
+    'cflags_cc!': ['-fno-exceptions', '-fno-rtti', '-std=gnu++17'],
+    'cflags_cc': ['-std=c++17', '-fexceptions', '-frtti', '-fvisibility=hidden', '<!@(node scripts/find-libtorch.mjs cflags)'],
+    'libraries': ['<!@(node scripts/find-libtorch.mjs libs)'],
+  }],
 }

@@ -9,16 +9,22 @@ import {
   type ModelOptions,
 } from '@modelkv/core';
 import { detectCuda, type CudaSupport } from './cuda.js';
+import { checkOnnxModel } from './model-policy.js';
 import { OnnxModel } from './onnx-model.js';
+import { SessionPool } from './session-pool.js';
 import { sessionSettings } from './session-settings.js';
 
-/** modelkv's ONNX backend: each model is an onnxruntime-node session in its own worker thread. */
-class OnnxBackend implements Backend {
+/**
+ * modelkv's ONNX backend: each model is an onnxruntime-node session on a worker thread of its
+ * device's pool, which has as many workers as the server runs at once per queue.
+ */
+export class OnnxBackend implements Backend {
   readonly name = 'ONNX' as const;
   readonly interfaceVersion = BACKEND_INTERFACE_VERSION;
   readonly version: string = ort.env.versions.common;
   private config: BackendConfig = { intraOpThreads: 0, interOpThreads: 0, allowUnsafeOps: false };
   private cuda: CudaSupport | undefined;
+  private readonly pools = new Map<string, SessionPool>();
 
   init(config: BackendConfig): void {
     this.config = config;
@@ -40,7 +46,24 @@ class OnnxBackend implements Backend {
         `device ${formatDevice(options.device)} is not available to backend ONNX: ${this.unavailableReason ?? 'unknown device'}`,
       );
     }
-    return OnnxModel.load(blob, sessionSettings(options.device, this.config));
+    if (!this.config.allowUnsafeOps) checkOnnxModel(blob);
+    return OnnxModel.load(this.pool(formatDevice(options.device)), blob, sessionSettings(options.device, this.config));
+  }
+
+  /** Worker threads of this process (for tests and measurements). */
+  get workerCount(): number {
+    let n = 0;
+    for (const p of this.pools.values()) n += p.workerCount;
+    return n;
+  }
+
+  private pool(device: string): SessionPool {
+    let pool = this.pools.get(device);
+    if (!pool) {
+      pool = new SessionPool(Math.max(1, this.config.threadsPerQueue ?? 1));
+      this.pools.set(device, pool);
+    }
+    return pool;
   }
 
   private cudaSupport(): CudaSupport {
@@ -49,4 +72,4 @@ class OnnxBackend implements Backend {
   }
 }
 
-export const backend: Backend = new OnnxBackend();
+export const backend = new OnnxBackend();

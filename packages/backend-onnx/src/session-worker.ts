@@ -1,18 +1,28 @@
 /**
- * A worker thread that owns one onnxruntime session. onnxruntime-node's `run` and session
- * creation are synchronous native calls on the calling thread, so they happen here, never on
- * the server's JS thread.
+ * A pool worker: a worker thread that owns several onnxruntime sessions. onnxruntime-node's
+ * session creation and `run` are synchronous native calls on the calling thread, so they happen
+ * here, one at a time in the order requested, never on the server's JS thread.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import ort from 'onnxruntime-node';
 import { coreDType, typedView } from './ort-types.js';
-import type { WireTensor, WorkerReply, WorkerRequest, WorkerStart } from './wire.js';
+import type { WireTensor, WorkerReply, WorkerRequest } from './wire.js';
 
 const port = parentPort;
 if (!port) throw new Error('session-worker.js must run in a worker thread');
 
-const start = workerData as WorkerStart;
 ort.env.logLevel = 'fatal';
+const sessions = new Map<number, ort.InferenceSession>();
+/** Each session's outputs that are fetched: its tensors. */
+const fetched = new Map<number, readonly string[]>();
+
+/**
+ * The outputs onnxruntime-node can hand back: tensors. The others (ONNX-ML sequences of maps,
+ * say) are not fetched at all, since asking for one fails the whole run.
+ */
+function tensorOutputs(session: ort.InferenceSession): string[] {
+  return session.outputMetadata.filter((m) => m.isTensor).map((m) => m.name);
+}
 
 function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(message, transfer);
@@ -43,61 +53,57 @@ function fromOrt(name: string, value: ort.Tensor, transfer: ArrayBuffer[]): Wire
   return { type: value.type as WireTensor['type'], dims, data: bytes };
 }
 
-/**
- * The outputs onnxruntime-node can hand back: tensors. The others (ONNX-ML sequences of maps,
- * say) are not fetched at all, since asking for one fails the whole run.
- */
-function tensorOutputs(session: ort.InferenceSession): string[] {
-  return session.outputMetadata.filter((m) => m.isTensor).map((m) => m.name);
+function session(id: number): ort.InferenceSession {
+  const s = sessions.get(id);
+  if (!s) throw new Error('the ONNX session has been released');
+  return s;
 }
 
-async function run(session: ort.InferenceSession, fetches: readonly string[], id: number, inputs: readonly WireTensor[]): Promise<void> {
+async function handle(request: WorkerRequest): Promise<void> {
   try {
-    if (inputs.length !== session.inputNames.length) {
-      throw new Error(`model expects ${session.inputNames.length} inputs, got ${inputs.length}`);
-    }
-    const feeds: Record<string, ort.Tensor> = {};
-    session.inputNames.forEach((name, i) => {
-      feeds[name] = toOrt(inputs[i]!);
-    });
-    const results = await session.run(feeds, [...fetches]);
-    const transfer: ArrayBuffer[] = [];
-    const outputs = session.outputNames.map((name) => (name in results ? fromOrt(name, results[name]!, transfer) : null));
-    reply({ kind: 'ran', id, outputs }, transfer);
-  } catch (err) {
-    reply({ kind: 'run-failed', id, message: errorText(err) });
-  }
-}
-
-async function serve(): Promise<void> {
-  let session: ort.InferenceSession;
-  try {
-    session = await ort.InferenceSession.create(new Uint8Array(start.blob), {
-      ...start.settings,
-      executionProviders: [...start.settings.executionProviders],
-      logSeverityLevel: 4,
-    });
-  } catch (err) {
-    reply({ kind: 'load-failed', message: errorText(err) });
-    // Closing the port leaves the thread nothing to wait for, so it ends once the reply is out.
-    port!.close();
-    return;
-  }
-  reply({ kind: 'loaded', inputNames: session.inputNames, outputNames: session.outputNames });
-  const fetches = tensorOutputs(session);
-  // Runs are chained so that a release waits for the runs posted before it.
-  let queue = Promise.resolve();
-  port!.on('message', (request: WorkerRequest) => {
-    if (request.kind === 'run') {
-      queue = queue.then(() => run(session, fetches, request.id, request.inputs));
-    } else {
-      queue = queue
-        .then(() => session.release())
-        .finally(() => {
-          port!.close();
+    switch (request.kind) {
+      case 'load': {
+        const s = await ort.InferenceSession.create(new Uint8Array(request.blob), {
+          ...request.settings,
+          executionProviders: [...request.settings.executionProviders],
+          logSeverityLevel: 4,
         });
+        sessions.set(request.session, s);
+        fetched.set(request.session, tensorOutputs(s));
+        reply({ kind: 'loaded', id: request.id, inputNames: s.inputNames, outputNames: s.outputNames });
+        return;
+      }
+      case 'run': {
+        const s = session(request.session);
+        if (request.inputs.length !== s.inputNames.length) {
+          throw new Error(`model expects ${s.inputNames.length} inputs, got ${request.inputs.length}`);
+        }
+        const feeds: Record<string, ort.Tensor> = {};
+        s.inputNames.forEach((name, i) => {
+          feeds[name] = toOrt(request.inputs[i]!);
+        });
+        const results = await s.run(feeds, [...(fetched.get(request.session) ?? s.outputNames)]);
+        const transfer: ArrayBuffer[] = [];
+        const outputs = s.outputNames.map((name) => (name in results ? fromOrt(name, results[name]!, transfer) : null));
+        reply({ kind: 'ran', id: request.id, outputs }, transfer);
+        return;
+      }
+      case 'release': {
+        const s = sessions.get(request.session);
+        sessions.delete(request.session);
+        fetched.delete(request.session);
+        await s?.release();
+        reply({ kind: 'released', id: request.id });
+        return;
+      }
     }
-  });
+  } catch (err) {
+    reply({ kind: 'failed', id: request.id, message: errorText(err) });
+  }
 }
 
-await serve();
+// Requests are served in order, so that a release waits for the runs posted before it.
+let queue = Promise.resolve();
+port.on('message', (request: WorkerRequest) => {
+  queue = queue.then(() => handle(request));
+});

@@ -2,8 +2,8 @@ import { Tensor, type DType } from '@modelkv/core';
 import { coreDType, ortType, type OrtType } from './ort-types.js';
 
 /**
- * Messages between the JS thread and a session worker. Tensor bytes travel as ArrayBuffers in
- * the transfer list, so each crossing moves memory instead of cloning it.
+ * Messages between the JS thread and a pool worker. Tensor bytes travel as ArrayBuffers in the
+ * transfer list, so each crossing moves memory instead of cloning it.
  */
 export interface WireTensor {
   readonly type: OrtType;
@@ -20,21 +20,18 @@ export interface SessionSettings {
   readonly executionMode?: 'sequential' | 'parallel';
 }
 
-/** What a session worker starts with (its `workerData`). */
-export interface WorkerStart {
-  readonly blob: ArrayBuffer;
-  readonly settings: SessionSettings;
-}
-
+/** A request to a pool worker; `session` numbers the sessions of that worker. */
 export type WorkerRequest =
-  { readonly kind: 'run'; readonly id: number; readonly inputs: readonly WireTensor[] } | { readonly kind: 'release' };
+  | { readonly kind: 'load'; readonly id: number; readonly session: number; readonly blob: ArrayBuffer; readonly settings: SessionSettings }
+  | { readonly kind: 'run'; readonly id: number; readonly session: number; readonly inputs: readonly WireTensor[] }
+  | { readonly kind: 'release'; readonly id: number; readonly session: number };
 
 export type WorkerReply =
-  | { readonly kind: 'loaded'; readonly inputNames: readonly string[]; readonly outputNames: readonly string[] }
-  | { readonly kind: 'load-failed'; readonly message: string }
+  | { readonly kind: 'loaded'; readonly id: number; readonly inputNames: readonly string[]; readonly outputNames: readonly string[] }
   /** `null` for an output that is not a tensor, which is not fetched. */
   | { readonly kind: 'ran'; readonly id: number; readonly outputs: readonly (WireTensor | null)[] }
-  | { readonly kind: 'run-failed'; readonly id: number; readonly message: string };
+  | { readonly kind: 'released'; readonly id: number }
+  | { readonly kind: 'failed'; readonly id: number; readonly message: string };
 
 /** The fields of a core tensor this backend reads; tensors may come from another copy of core. */
 export interface TensorLike {

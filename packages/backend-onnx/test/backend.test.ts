@@ -46,7 +46,7 @@ describe('session settings', () => {
   });
 
   it('onnxruntime accepts them: a model loaded after init with thread counts runs', async () => {
-    await backend.init?.({ intraOpThreads: 1, interOpThreads: 2, allowUnsafeOps: false });
+    backend.init({ intraOpThreads: 1, interOpThreads: 2, allowUnsafeOps: false });
     try {
       const model = await backend.loadModel(loadFixture('tiny_mul', 'make_tiny').model, {
         device: { kind: 'CPU', index: 0 },
@@ -58,7 +58,7 @@ describe('session settings', () => {
       assert.deepEqual(c!.values(), [1, 4, 9]);
       await model.release();
     } finally {
-      await backend.init?.({ intraOpThreads: 0, interOpThreads: 0, allowUnsafeOps: false });
+      backend.init({ intraOpThreads: 0, interOpThreads: 0, allowUnsafeOps: false });
     }
   });
 });

@@ -10,6 +10,8 @@ describe('runs happen off the JS thread', () => {
   let slow: ModelHandle;
   let tiny: ModelHandle;
   before(async () => {
+    // Two runs at once per queue: the pool then has two workers, one for each model.
+    backend.init({ intraOpThreads: 0, interOpThreads: 0, allowUnsafeOps: false, threadsPerQueue: 2 });
     slow = await backend.loadModel(loadFixture('slow_matmul', 'make_slow').model, CPU);
     tiny = await backend.loadModel(loadFixture('tiny_mul', 'make_tiny').model, CPU);
   });

@@ -6,7 +6,11 @@
 // holds libtensorflow-gpu-linux-x86_64-<version>.tar.gz (provision.sh makes it); the prebuilt
 // addon location answers 404, so node-pre-gyp builds tfjs_binding.node from source.
 //
-// Usage: node install-tfjs-offline.mjs MIRROR_DIR
+// Usage: node install-tfjs-offline.mjs [MIRROR_DIR]
+// MIRROR_DIR defaults to MODELKV_TF_MIRROR, else the .cache/libtensorflow folder of the repository
+// this package sits in (provision.sh makes it). Without a mirror it does nothing: on a machine
+// with internet, tfjs-node-gpu's install script downloads libtensorflow itself. The package's
+// install step runs it, so that offline the build finds libtensorflow where tfjs-node-gpu keeps it.
 import { spawn } from 'node:child_process';
 import {
   createReadStream,
@@ -24,7 +28,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tfjsNodeGpuDir } from './libtensorflow.mjs';
+import { tfjsNodeGpuDir } from './find-libtensorflow.mjs';
 
 const TARBALL_RE = /^libtensorflow-gpu-linux-x86_64-.*\.tar\.gz$/;
 const log = (msg) => console.log(`[backend-tf] ${msg}`);
@@ -106,11 +110,9 @@ function installed(tfjsDir) {
 }
 
 if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const mirrorDir = process.argv[2];
-  if (!mirrorDir) {
-    console.error('usage: install-tfjs-offline.mjs MIRROR_DIR');
-    process.exit(2);
-  }
+  const packageDir = dirname(dirname(fileURLToPath(import.meta.url)));
+  const mirrorDir = process.argv[2] ?? process.env.MODELKV_TF_MIRROR ?? join(packageDir, '..', '..', '.cache', 'libtensorflow');
+  if (!existsSync(mirrorDir)) process.exit(0);
   try {
     if (!(await installTfjsOffline(mirrorDir)))
       log('@tensorflow/tfjs-node-gpu is not in node_modules yet: pnpm install finishes this step');

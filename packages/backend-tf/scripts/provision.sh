@@ -9,8 +9,8 @@
 #      whose entries are symlinks into the wheel rather than copies of 700 MB;
 #   3. tfjs-node-gpu's own install script, served that tarball by a loopback HTTP server
 #      (install-tfjs-offline.mjs); it also builds tfjs_binding.node. Run before pnpm install, this
-#      step waits: this package's install script (scripts/build-addon.mjs) does it once
-#      node_modules holds tfjs-node-gpu, and builds the addon.
+#      step waits: this package's install step runs install-tfjs-offline.mjs again once
+#      node_modules holds tfjs-node-gpu.
 # Idempotent: each step is skipped when its result is there. On a machine with internet none of
 # this is needed: tfjs-node-gpu's install script downloads libtensorflow itself.
 set -euo pipefail
@@ -34,7 +34,8 @@ if [ ! -f "$VENV/.tensorflow-cpu-$TF_VERSION" ]; then
 else
   log "$VENV has tensorflow-cpu $TF_VERSION"
 fi
-TF_DIR="$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/tensorflow"
+# Resolved, so that checkouts reaching one shared .cache through different links agree on it.
+TF_DIR="$(realpath "$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/tensorflow")"
 for f in libtensorflow_cc.so.2 libtensorflow_framework.so.2 include/tensorflow/c/c_api.h include/tensorflow/c/tf_tstring.h; do
   [ -e "$TF_DIR/$f" ] || { echo "[provision-tf] the tensorflow-cpu wheel lacks $f" >&2; exit 1; }
 done

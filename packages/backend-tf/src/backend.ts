@@ -11,6 +11,7 @@ import type { NativeAddon } from './addon.js';
 import { encodeConfigProto } from './config-proto.js';
 import { modelkvDevices, placement } from './devices.js';
 import { TfModel } from './model.js';
+import { checkGraphDef } from './op-policy.js';
 
 const DEFAULT_CONFIG: BackendConfig = { intraOpThreads: 0, interOpThreads: 0, allowUnsafeOps: false };
 
@@ -43,15 +44,16 @@ export class TfBackend implements Backend {
   async loadModel(blob: Buffer, options: ModelOptions): Promise<ModelHandle> {
     if (options.inputs.length === 0) throw new ReplyError('TF models need INPUTS: the graph node names to feed the input tensors to');
     if (options.outputs.length === 0) throw new ReplyError('TF models need OUTPUTS: the graph node names to fetch the outputs from');
-    const { available, config } = this.state();
+    const { available, config, allowUnsafeOps } = this.state();
     const device = formatDevice(options.device);
     if (!available.includes(device)) {
       throw new ReplyError(
         `device ${device} is not available to backend TF (${this.unavailableReason ?? `available: ${available.join(', ')}`})`,
       );
     }
-    const native = await this.addon.load(blob, options.inputs, options.outputs, placement(options.device), config);
-    return new TfModel(native);
+    if (!allowUnsafeOps) checkGraphDef(blob);
+    const ref = await this.addon.load(blob, options.inputs, options.outputs, placement(options.device), config);
+    return new TfModel(this.addon, ref);
   }
 
   private configure(settings: BackendConfig): SessionState {
@@ -61,7 +63,11 @@ export class TfBackend implements Backend {
       gpuAllowGrowth: true,
       allowSoftPlacement: true,
     });
-    this.current = { config, available: Object.freeze(modelkvDevices(this.addon.listDevices(config))) };
+    this.current = {
+      config,
+      available: Object.freeze(modelkvDevices(this.addon.listDevices(config))),
+      allowUnsafeOps: settings.allowUnsafeOps,
+    };
     return this.current;
   }
 
@@ -76,4 +82,6 @@ interface SessionState {
   readonly config: Buffer;
   /** modelkv device names libtensorflow sees with that config. */
   readonly available: readonly string[];
+  /** The safe-op policy (src/op-policy.ts) applies unless this is true. */
+  readonly allowUnsafeOps: boolean;
 }

@@ -6,5 +6,5 @@ export { type SessionConfig, encodeConfigProto } from './config-proto.js';
 export { TfModel } from './model.js';
 
 /** The backend object the server's loader picks up (`--loadbackend TF <path>`). */
-export const backend = new TfBackend(loadAddon());
+export const backend = new TfBackend(await loadAddon());
 export default backend;

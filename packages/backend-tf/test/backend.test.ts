@@ -130,9 +130,15 @@ describe('TF backend refusals', () => {
     await assert.rejects(backend.loadModel(mul(), { device: CPU, inputs: ['a', 'b'], outputs: ['c:x'] }), /not of the form/);
   });
 
-  test('a blob that is not a GraphDef, with TensorFlow’s reason', async () => {
+  test('a blob that is not a GraphDef: the safe-op check says why, or else TensorFlow', async () => {
     await assert.rejects(
       backend.loadModel(Buffer.from('this is not a graph'), { device: CPU, inputs: ['a'], outputs: ['c'] }),
+      /not a TensorFlow GraphDef: Invalid GraphDef \(groups are not supported\)/,
+    );
+    const trusting = new TfBackend(await loadAddon());
+    trusting.init({ intraOpThreads: 0, interOpThreads: 0, allowUnsafeOps: true });
+    await assert.rejects(
+      trusting.loadModel(Buffer.from('this is not a graph'), { device: CPU, inputs: ['a'], outputs: ['c'] }),
       /not a TensorFlow GraphDef: Invalid GraphDef/,
     );
     const truncated = mul().subarray(0, 20);
@@ -173,7 +179,7 @@ describe('TF backend refusals', () => {
 describe('TF backend in the engine', () => {
   test('MODELSET / MODELRUN through core with INPUTS and OUTPUTS', async () => {
     const engine = new Engine({ intraOpThreads: 1, interOpThreads: 1 });
-    await engine.registerBackend(new TfBackend(loadAddon()));
+    await engine.registerBackend(new TfBackend(await loadAddon()));
     const f = loadFixture('mul');
     await engine.modelSet('m', { backend: 'TF', device: 'CPU', inputs: ['a', 'b'], outputs: ['c'], blob: f.blob });
     assert.ok(engine.modelGet('m').blob.equals(f.blob));

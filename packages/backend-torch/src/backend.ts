@@ -9,8 +9,11 @@ import {
   type ScriptOptions,
 } from '@modelkv/core';
 import { addon } from './addon.js';
+import { archiveSources } from './archive-sources.js';
 import { TorchModel } from './model.js';
+import { checkOps } from './op-policy.js';
 import { TorchScript } from './script.js';
+import { checkScriptNesting } from './script-nesting.js';
 
 /** The addon's device argument: -1 for the CPU, n for CUDA device n. */
 function deviceIndex(device: Device): number {
@@ -18,6 +21,8 @@ function deviceIndex(device: Device): number {
 }
 
 let interOpApplied = 0;
+/** The safe-op policy (src/op-policy.ts) applies unless the server allows unsafe ops. */
+let allowUnsafeOps = false;
 
 /** libtorch's thread pools are process-wide; the inter-op pool can be sized only once. */
 function init(config: BackendConfig): void {
@@ -27,6 +32,7 @@ function init(config: BackendConfig): void {
   const interOp = config.interOpThreads === interOpApplied ? 0 : config.interOpThreads;
   addon.setThreads(config.intraOpThreads, interOp);
   if (interOp > 0) interOpApplied = interOp;
+  allowUnsafeOps = config.allowUnsafeOps;
 }
 
 /** The TORCH backend: TorchScript models (`torch.jit.save` archives) and TorchScript source. */
@@ -39,10 +45,22 @@ export const backend: Backend = {
   ...(addon.gpuUnavailableReason ? { unavailableReason: addon.gpuUnavailableReason } : {}),
 
   async loadModel(blob: Buffer, options: ModelOptions): Promise<ModelHandle> {
+    // The archive's code is checked before libtorch parses it, and (under the policy) compiled
+    // and inspected before loading runs any of it.
+    for (const source of archiveSources(blob)) checkScriptNesting(source.text, `model code '${source.name}'`);
+    if (!allowUnsafeOps) checkOps(await addon.inspectModel(blob));
     return new TorchModel(await addon.loadModel(blob, deviceIndex(options.device)));
   },
 
   async compileScript(source: string, options: ScriptOptions): Promise<ScriptHandle> {
-    return new TorchScript(await addon.compileScript(source, deviceIndex(options.device)));
+    checkScriptNesting(source);
+    const { script, ops } = await addon.compileScript(source, deviceIndex(options.device), !allowUnsafeOps);
+    try {
+      if (ops) checkOps(ops);
+    } catch (err) {
+      addon.release(script);
+      throw err;
+    }
+    return new TorchScript(script);
   },
 };

@@ -1,4 +1,4 @@
-import type { ModelHandle, Tensor } from '@modelkv/core';
+import { type ModelHandle, type RunOptions, type Tensor, addonTimeoutMs } from '@modelkv/core';
 import { type ModelRef, addon } from './addon.js';
 import { fromNative } from './tensors.js';
 
@@ -12,9 +12,10 @@ export class TorchModel implements ModelHandle {
     if (names) this.inputNames = names;
   }
 
-  async run(inputs: readonly Tensor[], outputCount: number): Promise<Tensor[]> {
+  /** `options.timeoutMs` bounds the run: it ends at its next loop iteration past that (see native/deadline.h). */
+  async run(inputs: readonly Tensor[], outputCount: number, options?: RunOptions): Promise<Tensor[]> {
     // Core tensors already have the { dtype, shape, data } shape the addon reads.
-    const outputs = await addon.runModel(this.ref, inputs, outputCount);
+    const outputs = await addon.runModel(this.ref, inputs, outputCount, addonTimeoutMs(options));
     return outputs.map(fromNative);
   }
 

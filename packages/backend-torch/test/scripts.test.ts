@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type Device, Engine, type ScriptHandle, Tensor } from '@modelkv/core';
 import { backend } from '../src/index.js';
+import { TorchScript } from '../src/script.js';
 import { artifact, assertClose, manifest } from './fixtures.js';
 
 const CPU: Device = { kind: 'CPU', index: 0 };
@@ -83,4 +84,32 @@ test('through the engine: SCRIPTSET / SCRIPTRUN / INFO; errors count after submi
   await assert.rejects(engine.scriptSet('bad', { device: 'CPU', source: 'def f(a):\n    return a +\n' }), /line 3/);
   engine.tensorSet('u', Tensor.zeros('UINT16', [2]));
   await assert.rejects(engine.scriptRun('s', 'twice', ['u'], ['x']), /UINT16 tensors are not supported/);
+});
+
+test('an entry point gets its tensors, keys and args as three lists, as RedisAI 1.2 calls it', async () => {
+  const source = [
+    'def scale(tensors: List[Tensor], keys: List[str], args: List[str]):',
+    '    return tensors[0] * float(args[0]) + len(keys)',
+    '',
+    'def both(tensors: List[Tensor], keys: List[str], args: List[str]):',
+    '    return tensors[0] + tensors[1], tensors[0] - tensors[1]',
+    '',
+  ].join('\n');
+  assert.ok(backend.compileScript !== undefined);
+  const script = await backend.compileScript(source, { device: CPU, entryPoints: ['scale', 'both'] });
+  assert.ok(script instanceof TorchScript);
+  const a = Tensor.fromArray('FLOAT', [2], [1, 2]);
+  const b = Tensor.fromArray('FLOAT', [2], [10, 20]);
+  const [scaled] = await script.runEntryPoint('scale', { tensors: [a], keys: ['{x}k1', '{x}k2'], args: ['0.5'] }, 1);
+  assert.deepEqual(scaled!.values(), [2.5, 3]);
+  const outs = await script.runEntryPoint('both', { tensors: [a, b], keys: [], args: [] }, 2);
+  assert.deepEqual(
+    outs.map((t) => t.values()),
+    [
+      [11, 22],
+      [-9, -18],
+    ],
+  );
+  await assert.rejects(script.runEntryPoint('nope', { tensors: [a], keys: [], args: [] }, 1), /function 'nope' is not defined/);
+  script.release();
 });

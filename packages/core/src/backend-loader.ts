@@ -102,6 +102,17 @@ export function validateBackend(value: unknown, name: BackendName): string | und
   return undefined;
 }
 
+/** Calls a backend's `init`, turning its failure into the error LOADBACKEND replies with. */
+export async function initBackend(backend: Backend, name: BackendName, path: string, config: BackendConfig): Promise<void> {
+  try {
+    await backend.init?.(config);
+  } catch (err) {
+    throw new ReplyError(
+      `backend ${name} from '${path}' failed to initialise: ${oneLine(err instanceof Error ? err.message : String(err))}`,
+    );
+  }
+}
+
 export interface LoadedBackend {
   readonly name: BackendName;
   readonly path: string;
@@ -116,38 +127,37 @@ export class BackendRegistry {
   private readonly loaded = new Map<BackendName, LoadedBackend>();
   private readonly loading = new Set<BackendName>();
 
-  constructor(private settings: BackendConfig) {}
-
-  /** The settings backends are initialised with. */
-  get config(): BackendConfig {
-    return this.settings;
-  }
+  constructor(private config: BackendConfig) {}
 
   /** Changes the settings backends loaded from now on are initialised with. */
   configure(changes: Partial<BackendConfig>): void {
-    this.settings = { ...this.settings, ...changes };
+    this.config = { ...this.config, ...changes };
   }
 
   load(name: BackendName, path: string, cwd?: string): Promise<LoadedBackend> {
-    return this.add(name, path, () => importBackend(name, path, cwd));
+    return this.add(name, path, async () => {
+      const backend = await importBackend(name, path, cwd);
+      await initBackend(backend, name, path, this.config);
+      return backend;
+    });
+  }
+
+  /**
+   * Registers the backend `open` resolves to under `name`, with the same one-per-identifier
+   * rules as `load`; `open` imports and initialises it (e.g. in a process of its own).
+   */
+  loadWith(name: BackendName, path: string, open: () => Promise<Backend>): Promise<LoadedBackend> {
+    return this.add(name, path, open);
   }
 
   private async add(name: BackendName, path: string, importer: () => Promise<Backend>): Promise<LoadedBackend> {
     const existing = this.loaded.get(name);
-    if (existing) {
+    if (existing)
       throw new ReplyError(`backend ${name} is already loaded (from '${existing.path}'); backends cannot be replaced or unloaded`);
-    }
     if (this.loading.has(name)) throw new ReplyError(`backend ${name} is being loaded`);
     this.loading.add(name);
     try {
       const backend = await importer();
-      try {
-        await backend.init?.(this.settings);
-      } catch (err) {
-        throw new ReplyError(
-          `backend ${name} from '${path}' failed to initialise: ${oneLine(err instanceof Error ? err.message : String(err))}`,
-        );
-      }
       const entry = { name, path, backend };
       this.loaded.set(name, entry);
       return entry;
@@ -160,7 +170,15 @@ export class BackendRegistry {
   async register(backend: Backend, path = '<in-process>'): Promise<LoadedBackend> {
     const problem = validateBackend(backend, backend.name);
     if (problem) throw new ReplyError(`not a modelkv backend: ${problem}`);
-    return this.add(backend.name, path, () => Promise.resolve(backend));
+    return this.add(backend.name, path, async () => {
+      await initBackend(backend, backend.name, path, this.config);
+      return backend;
+    });
+  }
+
+  /** The configuration backends are initialised with. */
+  get backendConfig(): BackendConfig {
+    return this.config;
   }
 
   get(name: BackendName): Backend {

@@ -29,6 +29,11 @@ export interface BackendConfig {
    * refuses such models and scripts at load time, naming the operation.
    */
   readonly allowUnsafeOps: boolean;
+  /**
+   * Runs the server executes at once on each device's queue (`--threads-per-queue`); a backend
+   * may size its own pools by it. Absent: 1.
+   */
+  readonly threadsPerQueue?: number;
 }
 
 /** Per-run settings the engine passes to `run`. */
@@ -38,6 +43,11 @@ export interface RunOptions {
    * and reject with a message saying it timed out; the engine enforces the bound either way.
    */
   readonly timeoutMs?: number;
+  /**
+   * Aborted when the client that asked for the run has gone. A backend that queues runs itself
+   * may skip one that has not started yet (rejecting it); one that has started runs to its end.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface ModelOptions {

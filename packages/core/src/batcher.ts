@@ -1,21 +1,34 @@
+import type { RunOptions } from './backend.js';
 import { batchSamples, batchable, concatInputs, splitOutputs } from './batch-tensors.js';
 import { toReplyError } from './errors.js';
+import type { TimedOutputs } from './host/hosted-handles.js';
 import type { BatchingPolicy } from './keyspace.js';
 import type { Tensor } from './tensor.js';
+
+/** How one run request waits: its TIMEOUT and its client. */
+export interface BatchRequest {
+  /** Milliseconds the run may wait before it is dropped with RunWaitTimedOut (0 or absent: no limit). */
+  readonly queueTimeoutMs?: number;
+  /** Aborted when the run's client has gone. */
+  readonly signal?: AbortSignal;
+}
 
 /** What a model's batcher needs from the engine. */
 export interface BatchRunner {
   /**
-   * Queues a ticket on the model's device queue: `ticket` is called when the queue starts it. The
-   * promise rejects (with RunTimedOut) if the ticket waited past `timeoutMs` (0: no limit).
+   * Queues a ticket on the model's queue: `exec` is called when the queue hands it over, and the
+   * promise is the queue's outcome (RunWaitTimedOut, RunDropped, RunTimedOut, a retry after its
+   * backend process restarted, or what `exec` gave).
    */
-  schedule(ticket: () => Promise<void>, timeoutMs: number): Promise<void>;
+  schedule(exec: (options: RunOptions) => Promise<TimedOutputs>, request: BatchRequest): Promise<TimedOutputs>;
   /** Throws when a run's input or output count does not fit the model. */
   check(inputs: readonly Tensor[], outputCount: number): void;
   /** Runs the model once. */
-  run(inputs: readonly Tensor[], outputCount: number): Promise<(Tensor | null)[]>;
-  /** Counts one run request in the model's statistics. */
-  record(durationUs: number, samples: number, failed: boolean): void;
+  run(inputs: readonly Tensor[], outputCount: number, options: RunOptions): Promise<TimedOutputs>;
+  /** Counts one run request that succeeded in the model's statistics. */
+  succeeded(durationUs: number, samples: number): void;
+  /** Counts one run request that failed and gives the error its client is answered with. */
+  failed(err: unknown, samples: number): Error;
 }
 
 interface Pending {
@@ -29,6 +42,13 @@ interface Pending {
   reject(err: Error): void;
 }
 
+/** A place in the queue: the batch it runs is taken when the queue hands it over. */
+interface Ticket {
+  batch: Pending[] | undefined;
+}
+
+const NOTHING: TimedOutputs = { outputs: [], durationUs: 0 };
+
 /**
  * Automatic batching of one model's runs (BATCHSIZE, MINBATCHSIZE, MINBATCHTIMEOUT), as RedisAI
  * does it: when the queue gets to a run, the oldest waiting run takes with it the later ones it
@@ -38,10 +58,12 @@ interface Pending {
  * With MINBATCHSIZE, runs wait until that many samples are there, or MINBATCHTIMEOUT has passed
  * since the oldest arrived; runs that can go meanwhile go first.
  *
- * Each submitted run puts a ticket in the device queue; a ticket finds the batch to run when it
- * starts, so runs that arrive while the device is busy are gathered into the next batch, and a
- * ticket whose run was taken by an earlier batch finishes at once. A run's TIMEOUT is its ticket's:
- * a run still waiting when its ticket times out is dropped.
+ * Each submitted run puts a ticket in the model's queue (handed over only when a slot is free);
+ * a ticket takes the batch to run when it is handed over, so runs that arrive while the device
+ * is busy are gathered into the next batch, and a ticket whose run was taken by an earlier batch
+ * finishes at once. A batch is one run of the queue: its MODEL_EXECUTION_TIMEOUT, its failure or
+ * its retry after a backend process restart answer every run in it. A run's TIMEOUT and its
+ * client's disconnection are its ticket's: a run still waiting when its ticket is dropped goes.
  */
 export class ModelBatcher {
   private pending: Pending[] = [];
@@ -57,17 +79,31 @@ export class ModelBatcher {
     return this.pending.length;
   }
 
-  submit(inputs: readonly Tensor[], outputCount: number, queueTimeoutMs: number): Promise<(Tensor | null)[]> {
+  submit(inputs: readonly Tensor[], outputCount: number, request: BatchRequest = {}): Promise<(Tensor | null)[]> {
     return new Promise((resolve, reject) => {
       const p: Pending = { inputs, outputCount, samples: batchSamples(inputs), since: performance.now(), resolve, reject };
       this.pending.push(p);
-      this.runner
-        .schedule(() => this.ticket(), queueTimeoutMs)
-        .catch((err: unknown) => {
-          // The ticket never started: its run goes with it, unless a batch has taken the run.
-          if (this.remove(p)) reject(err instanceof Error ? err : toReplyError(err));
-        });
+      this.schedule(request, p);
     });
+  }
+
+  private schedule(request: BatchRequest, own: Pending | undefined): void {
+    const ticket: Ticket = { batch: undefined };
+    this.runner
+      .schedule((options) => this.exec(ticket, options), request)
+      .then(
+        (result) => {
+          if (ticket.batch) this.settle(ticket.batch, result);
+        },
+        (err: unknown) => {
+          if (ticket.batch) this.failAll(ticket.batch, err);
+          // The ticket never ran: its run goes with it, unless a batch has taken the run.
+          else if (own && this.remove(own)) own.reject(this.runner.failed(err, firstDim(own)));
+        },
+      )
+      .finally(() => {
+        this.arm();
+      });
   }
 
   private remove(p: Pending): boolean {
@@ -77,10 +113,14 @@ export class ModelBatcher {
     return true;
   }
 
-  private async ticket(): Promise<void> {
-    const batch = this.take(performance.now());
-    if (batch) await this.runBatch(batch);
-    this.arm();
+  /** Runs the ticket's batch, taken now unless it was taken by an earlier try (a retry). */
+  private exec(ticket: Ticket, options: RunOptions): Promise<TimedOutputs> {
+    ticket.batch ??= this.take(performance.now());
+    const runs = ticket.batch;
+    if (!runs || runs.length === 0) return Promise.resolve(NOTHING);
+    // The batch serves several clients: one of them going does not cancel it.
+    const { timeoutMs } = options;
+    return this.runner.run(concatInputs(runs.map((p) => p.inputs)), runs[0]!.outputCount, timeoutMs === undefined ? {} : { timeoutMs });
   }
 
   /** The next batch to run, taken out of the waiting runs; none while MINBATCHSIZE holds them all back. */
@@ -102,9 +142,23 @@ export class ModelBatcher {
         if (minBatchSize > 0 && total < minBatchSize && !waitedEnough) continue;
       }
       this.pending = this.pending.filter((p) => !group.includes(p));
-      return group;
+      return this.checked(group);
     }
     return undefined;
+  }
+
+  /** The runs of a group whose counts fit the model; the others fail at once, counted. */
+  private checked(group: readonly Pending[]): Pending[] {
+    const runs: Pending[] = [];
+    for (const p of group) {
+      try {
+        this.runner.check(p.inputs, p.outputCount);
+        runs.push(p);
+      } catch (err) {
+        p.reject(this.runner.failed(toReplyError(err), firstDim(p)));
+      }
+    }
+    return runs;
   }
 
   /** Runs held back by MINBATCHSIZE get a ticket of their own when the oldest has waited MINBATCHTIMEOUT. */
@@ -116,48 +170,33 @@ export class ModelBatcher {
     const due = Math.max(0, oldest.since + this.policy.minBatchTimeoutMs - performance.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.runner
-        .schedule(() => this.ticket(), 0)
-        .catch(() => {
-          // A ticket without a TIMEOUT is never dropped.
-        });
+      this.schedule({}, undefined);
     }, Math.ceil(due));
   }
 
-  private async runBatch(group: readonly Pending[]): Promise<void> {
-    const runs: Pending[] = [];
-    for (const p of group) {
-      try {
-        this.runner.check(p.inputs, p.outputCount);
-        runs.push(p);
-      } catch (err) {
-        this.runner.record(0, firstDim(p), true);
-        p.reject(toReplyError(err));
-      }
-    }
+  private settle(runs: readonly Pending[], result: TimedOutputs): void {
     if (runs.length === 0) return;
-    const t0 = performance.now();
+    let shares: (Tensor | null)[][];
     try {
-      const outputs = await this.runner.run(concatInputs(runs.map((p) => p.inputs)), runs[0]!.outputCount);
-      const shares =
+      shares =
         runs.length === 1
-          ? [outputs]
+          ? [result.outputs]
           : splitOutputs(
-              outputs,
+              result.outputs,
               runs.map((p) => p.samples),
             );
-      const us = (performance.now() - t0) * 1000;
-      runs.forEach((p, j) => {
-        this.runner.record(us, firstDim(p), false);
-        p.resolve(shares[j]!);
-      });
     } catch (err) {
-      const e = toReplyError(err);
-      for (const p of runs) {
-        this.runner.record(0, firstDim(p), true);
-        p.reject(e);
-      }
+      this.failAll(runs, err);
+      return;
     }
+    runs.forEach((p, j) => {
+      this.runner.succeeded(result.durationUs, firstDim(p));
+      p.resolve(shares[j]!);
+    });
+  }
+
+  private failAll(runs: readonly Pending[], err: unknown): void {
+    for (const p of runs) p.reject(this.runner.failed(err, firstDim(p)));
   }
 }
 

@@ -1,8 +1,8 @@
-import type { Engine, ScriptCall } from './engine.js';
+import type { Engine, RunRequest, ScriptCall } from './engine.js';
 import { ReplyError, toReplyError } from './errors.js';
 import type { StoredModel, StoredScript } from './keyspace.js';
 import type { Tensor } from './tensor.js';
-import { isRunTimedOut } from './timed-out.js';
+import { isRunWaitTimedOut } from './run-queue.js';
 
 /** One step of a DAG. Tensor names are local to the DAG unless LOADed or PERSISTed. */
 export type DagStep =
@@ -36,6 +36,8 @@ export interface DagPlan {
   readonly persist: readonly string[];
   /** Milliseconds the whole DAG may wait in run queues (0: no limit). */
   readonly timeoutMs: number;
+  /** Aborted when the DAG's client has gone: steps not yet started are dropped. */
+  readonly signal?: AbortSignal;
 }
 
 /** What one step gave: `OK`, a tensor (TENSORGET), an error, or nothing because an earlier step failed. */
@@ -63,10 +65,11 @@ export function validateDag(plan: Pick<DagPlan, 'load' | 'steps' | 'persist'>): 
 }
 
 /**
- * Runs a DAG's steps in order, each model and script step through its device's queue (so steps
- * on different devices wait in different queues). Intermediate tensors stay in the DAG. After
- * a failed step the rest are skipped and nothing is persisted; a DAG that waits in queues longer
- * than its TIMEOUT is dropped as a whole.
+ * Runs a DAG's steps in order, each model and script step through the run queue of its backend
+ * and device, as any run (MODEL_EXECUTION_TIMEOUT, batching, dropped when the client has gone
+ * before it started). Intermediate tensors stay in the DAG. After a failed step the rest are
+ * skipped and nothing is persisted; a DAG that waits in queues longer than its TIMEOUT is
+ * dropped as a whole.
  */
 export async function runDag(engine: Engine, plan: DagPlan): Promise<DagOutcome> {
   const tensors = new Map(plan.load);
@@ -80,9 +83,9 @@ export async function runDag(engine: Engine, plan: DagPlan): Promise<DagOutcome>
     }
     const queueTimeoutMs = deadline > 0 ? Math.max(1, deadline - Date.now()) : 0;
     try {
-      results.push(await runStep(engine, step, tensors, queueTimeoutMs));
+      results.push(await runStep(engine, step, tensors, { queueTimeoutMs, ...(plan.signal ? { signal: plan.signal } : {}) }));
     } catch (err) {
-      if (isRunTimedOut(err)) return { timedOut: true };
+      if (isRunWaitTimedOut(err)) return { timedOut: true };
       failed = true;
       results.push({ kind: 'error', error: toReplyError(err) });
     }
@@ -95,7 +98,7 @@ export async function runDag(engine: Engine, plan: DagPlan): Promise<DagOutcome>
   return { timedOut: false, results };
 }
 
-async function runStep(engine: Engine, step: DagStep, tensors: Map<string, Tensor>, queueTimeoutMs: number): Promise<DagStepResult> {
+async function runStep(engine: Engine, step: DagStep, tensors: Map<string, Tensor>, request: RunRequest): Promise<DagStepResult> {
   const input = (k: string): Tensor => {
     const t = tensors.get(k);
     // A step that skipped an output (one that is not a tensor) leaves its name unset.
@@ -109,7 +112,7 @@ async function runStep(engine: Engine, step: DagStep, tensors: Map<string, Tenso
     case 'tensorget':
       return { kind: 'tensor', tensor: input(step.key) };
     case 'model': {
-      const outputs = await engine.runModel(step.model, step.inputs.map(input), step.outputs.length, { queueTimeoutMs });
+      const outputs = await engine.runModel(step.model, step.inputs.map(input), step.outputs.length, request);
       step.outputs.forEach((k, i) => {
         const t = outputs[i];
         if (t) tensors.set(k, t);
@@ -122,7 +125,7 @@ async function runStep(engine: Engine, step: DagStep, tensors: Map<string, Tenso
         'entryPoint' in step.call
           ? { fn: step.call.fn, entryPoint: { ...step.call.entryPoint, tensors: inputs } }
           : { fn: step.call.fn, inputs };
-      const outputs = await engine.runScript(step.script, call, step.outputs.length, { queueTimeoutMs });
+      const outputs = await engine.runScript(step.script, call, step.outputs.length, request);
       step.outputs.forEach((k, i) => tensors.set(k, outputs[i]!));
       return { kind: 'ok' };
     }

@@ -6,13 +6,16 @@ import {
   type Device,
   type EntryPointCall,
   type ModelHandle,
+  type RunOptions,
   type ScriptHandle,
   formatDevice,
 } from './backend.js';
-import { BackendRegistry, type LoadedBackend } from './backend-loader.js';
+import { BackendRegistry, type LoadedBackend, resolveBackendEntry } from './backend-loader.js';
 import { ModelBatcher } from './batcher.js';
 import { parseDevice } from './device.js';
 import { ReplyError, oneLine, toReplyError, wrongType } from './errors.js';
+import { HostedBackend } from './host/hosted-backend.js';
+import { HostedModel, HostedScript, type TimedOutputs, tensorsOnly } from './host/hosted-handles.js';
 import {
   type BatchingPolicy,
   type Key,
@@ -31,9 +34,20 @@ import {
 } from './keyspace.js';
 import { type Logger, silentLogger } from './logger.js';
 import type { EngineObserver, QueueStats, RunRecord, TensorMemory } from './observer.js';
-import { RunQueues } from './run-queue.js';
+import { isDeadlineError } from './native-pool.js';
+import { type QueuedRun, RunDropped, RunQueue, RunQueues, RunTimedOut, isRunWaitTimedOut } from './run-queue.js';
 import { RunStats } from './stats.js';
 import { DEFAULT_MAX_TENSOR_BYTES, Tensor } from './tensor.js';
+
+/**
+ * Where backends loaded by path run: `process` (each in a process of its own, restarted if it
+ * dies) or `none` (in the server's process, for trusted deployments).
+ */
+export type BackendIsolation = 'process' | 'none';
+export const BACKEND_ISOLATIONS: readonly BackendIsolation[] = ['process', 'none'];
+
+/** MODEL_EXECUTION_TIMEOUT's default, as in RedisAI 1.2. */
+export const DEFAULT_MODEL_EXECUTION_TIMEOUT_MS = 5000;
 
 export interface EngineOptions {
   /** Concurrent runs per device queue (the reference's threads per queue). Default 1. */
@@ -50,6 +64,21 @@ export interface EngineOptions {
   readonly nonTensorOutputs?: 'skip' | 'tensor';
   /** Where the engine reports what happens. Default: nowhere. */
   readonly logger?: Logger;
+  /** Where backends loaded by path run. Default `process`. */
+  readonly backendIsolation?: BackendIsolation;
+  /**
+   * Milliseconds a run may execute before it is answered with an error and stopped (0: no
+   * limit), or a function that says so at each run. Default 5000.
+   */
+  readonly modelExecutionTimeoutMs?: number | (() => number);
+}
+
+/** Counters of runs that did not run to the end, for INFO. */
+export interface RunCounters {
+  /** Dropped before they started, their client having disconnected. */
+  dropped: number;
+  /** Answered with a timeout error. */
+  timedOut: number;
 }
 
 export interface ModelSetArgs {
@@ -89,9 +118,14 @@ export interface RunInfo {
 
 /** How one run request waits. */
 export interface RunRequest {
-  /** Milliseconds the run may wait in its queue before it is dropped with RunTimedOut (TIMEOUT). */
+  /** Milliseconds the run may wait in its queue before it is dropped with RunWaitTimedOut (TIMEOUT). */
   readonly queueTimeoutMs?: number;
+  /** Aborted when the client that asked for the run has gone: a run not yet started is dropped. */
+  readonly signal?: AbortSignal;
 }
+
+/** Former name of RunRequest. */
+export type RunRequestOptions = RunRequest;
 
 /** A function call of a script: plain tensor arguments (AI.SCRIPTRUN) or an entry point (AI.SCRIPTEXECUTE). */
 export type ScriptCall =
@@ -115,35 +149,85 @@ export class Engine {
   readonly queues: RunQueues;
   readonly maxTensorBytes: number;
   readonly logger: Logger;
+  readonly isolation: BackendIsolation;
+  readonly runCounters: RunCounters = { dropped: 0, timedOut: 0 };
   /** Directory relative backend paths are resolved against (AI.CONFIG BACKENDSPATH changes it). */
   backendsPath: string | undefined;
+  private threads: number;
   private readonly nonTensorOutputs: 'skip' | 'tensor';
   private readonly observers = new Set<EngineObserver>();
   /** The batcher of each model stored with BATCHSIZE, made at its first run. */
   private readonly batchers = new WeakMap<StoredModel, ModelBatcher>();
+  /** Queues whose runs a backend process executes: their slots are the process's. */
+  private readonly hostedQueues = new WeakSet<RunQueue>();
+  private timeoutSource: () => number;
 
   constructor(options: EngineOptions = {}) {
+    this.threads = Math.max(1, options.threadsPerQueue ?? 1);
     const config: BackendConfig = {
       intraOpThreads: options.intraOpThreads ?? 0,
       interOpThreads: options.interOpThreads ?? 0,
       allowUnsafeOps: options.allowUnsafeOps ?? false,
+      threadsPerQueue: this.threads,
     };
     this.backends = new BackendRegistry(config);
-    this.queues = new RunQueues(Math.max(1, options.threadsPerQueue ?? 1));
+    this.queues = new RunQueues();
     this.maxTensorBytes = options.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
     this.backendsPath = options.cwd;
     this.nonTensorOutputs = options.nonTensorOutputs ?? 'skip';
     this.logger = options.logger ?? silentLogger;
+    this.isolation = options.backendIsolation ?? 'process';
+    const timeout = options.modelExecutionTimeoutMs ?? DEFAULT_MODEL_EXECUTION_TIMEOUT_MS;
+    this.timeoutSource = typeof timeout === 'function' ? timeout : () => timeout;
+  }
+
+  /** Runs at once on each backend and device queue (THREADS_PER_QUEUE). */
+  get threadsPerQueue(): number {
+    return this.threads;
+  }
+
+  /** Milliseconds a run may execute (MODEL_EXECUTION_TIMEOUT); 0: no limit. */
+  get modelExecutionTimeoutMs(): number {
+    return this.timeoutSource();
+  }
+
+  set modelExecutionTimeoutMs(ms: number) {
+    if (!Number.isSafeInteger(ms) || ms < 0) throw new ReplyError(`invalid execution timeout ${ms}: expected milliseconds ≥ 0`);
+    this.timeoutSource = () => ms;
   }
 
   // ---- backends -------------------------------------------------------------------------
 
+  /**
+   * Loads a backend from a path (relative to BACKENDSPATH): into a process of its own
+   * (`process` isolation), or into this one (`none`).
+   */
   loadBackend(name: BackendName, path: string): Promise<LoadedBackend> {
-    return this.backends.load(name, path, this.backendsPath);
+    const cwd = this.backendsPath;
+    if (this.isolation === 'none') return this.backends.load(name, path, cwd);
+    return this.backends.loadWith(name, path, () =>
+      HostedBackend.start({
+        name,
+        path,
+        entry: resolveBackendEntry(path, cwd),
+        ...(cwd === undefined ? {} : { cwd }),
+        config: this.backends.backendConfig,
+        threadsPerQueue: this.threads,
+        maxTensorBytes: this.maxTensorBytes,
+        logger: this.logger,
+      }),
+    );
   }
 
+  /** Registers a backend object as it is, in this process (whatever the isolation). */
   registerBackend(backend: Backend): Promise<LoadedBackend> {
     return this.backends.register(backend);
+  }
+
+  /** Stops the backend processes. */
+  async close(): Promise<void> {
+    const hosted = this.backends.list().flatMap((b) => (b.backend instanceof HostedBackend ? [b.backend] : []));
+    await Promise.all(hosted.map((b) => b.close()));
   }
 
   // ---- generic keyspace operations -------------------------------------------------------
@@ -290,40 +374,44 @@ export class Engine {
   runModel(model: StoredModel, inputs: readonly Tensor[], outputCount: number, request: RunRequest = {}): Promise<(Tensor | null)[]> {
     if (model.batching.batchSize > 0) return this.runBatched(model, inputs, outputCount, request);
     const samples = inputs[0]?.shape[0] ?? 0;
-    return this.execute(model, samples, request, async () => {
+    return this.execute(model, samples, request, async (o) => {
       checkRunCounts(model, inputs, outputCount);
-      return runHandle(model, inputs, outputCount);
+      return runHandle(model, inputs, outputCount, o);
     });
   }
 
-  /** A run of a model with BATCHSIZE: it may be joined with other clients' runs (see ModelBatcher). */
-  private async runBatched(
-    model: StoredModel,
-    inputs: readonly Tensor[],
-    outputCount: number,
-    request: RunRequest,
-  ): Promise<(Tensor | null)[]> {
+  /**
+   * A run of a model with BATCHSIZE: it may be joined with other clients' runs (see
+   * ModelBatcher). Each batch is one run of the model's queue, with its MODEL_EXECUTION_TIMEOUT.
+   */
+  private runBatched(model: StoredModel, inputs: readonly Tensor[], outputCount: number, request: RunRequest): Promise<(Tensor | null)[]> {
     let batcher = this.batchers.get(model);
     if (!batcher) {
-      const queue = this.queues.for(normaliseDevice(model.device));
+      const queue = this.queueFor(model.backend, normaliseDevice(model.device));
       batcher = new ModelBatcher(model.batching, {
-        schedule: (ticket, timeoutMs) => queue.run(ticket, { timeoutMs }),
+        schedule: (exec, req) => {
+          model.lease.acquire();
+          return queue.submit({
+            ...this.queuedRun(model, req),
+            exec,
+            ahead: false,
+            onDone: () => {
+              model.lease.settle();
+            },
+          });
+        },
         check: (ins, n) => {
           checkRunCounts(model, ins, n);
         },
-        run: (ins, n) => runHandle(model, ins, n),
-        record: (us, samples, failed) => {
-          this.recordRun(model, samples, us, failed);
+        run: (ins, n, o) => runHandle(model, ins, n, o),
+        succeeded: (us, samples) => {
+          this.recordRun(model, samples, us, false);
         },
+        failed: (err, samples) => this.runFailed(model, samples, queue.name, err),
       });
       this.batchers.set(model, batcher);
     }
-    model.lease.acquire();
-    try {
-      return await batcher.submit(inputs, outputCount, request.queueTimeoutMs ?? 0);
-    } finally {
-      model.lease.settle();
-    }
+    return batcher.submit(inputs, outputCount, request);
   }
 
   // ---- scripts ---------------------------------------------------------------------------
@@ -398,21 +486,30 @@ export class Engine {
    * of the run (a call and an error), as the reference counted it.
    */
   runScript(script: StoredScript, call: ScriptCall, outputCount: number, request: RunRequest = {}): Promise<Tensor[]> {
-    return this.execute(script, -1, request, async () => {
-      const names = script.handle.functionNames;
+    const run = this.execute(script, -1, request, async (o) => {
+      const handle = script.handle;
+      const names = handle.functionNames;
       if (names && !names.includes(call.fn)) throw new ReplyError(`function '${call.fn}' is not defined in the script`);
-      let outputs: Tensor[];
+      let result: TimedOutputs;
       if ('entryPoint' in call) {
-        if (!script.handle.runEntryPoint) throw new ReplyError('the loaded TORCH backend cannot call entry points');
-        outputs = await script.handle.runEntryPoint(call.fn, call.entryPoint, outputCount);
+        if (handle instanceof HostedScript) {
+          const { keys, args, tensors } = call.entryPoint;
+          result = await handle.runTimed({ fn: call.fn, entryPoint: { keys, args } }, tensors, outputCount, o);
+        } else {
+          if (!handle.runEntryPoint) throw new ReplyError('the loaded TORCH backend cannot call entry points');
+          const runEntryPoint = handle.runEntryPoint.bind(handle);
+          result = await timed(() => runEntryPoint(call.fn, call.entryPoint, outputCount, o));
+        }
       } else {
-        outputs = await script.handle.run(call.fn, call.inputs, outputCount);
+        result =
+          handle instanceof HostedScript
+            ? await handle.runTimed({ fn: call.fn }, call.inputs, outputCount, o)
+            : await timed(() => handle.run(call.fn, call.inputs, outputCount, o));
       }
-      if (outputs.length !== outputCount) {
-        throw new ReplyError(`run produced ${outputs.length} outputs, ${outputCount} OUTPUTS keys were given`);
-      }
-      return outputs;
+      checkOutputCount(result.outputs, outputCount);
+      return { outputs: tensorsOnly(result.outputs), durationUs: result.durationUs };
     });
+    return run.then((outputs) => tensorsOnly(outputs));
   }
 
   // ---- statistics ------------------------------------------------------------------------
@@ -443,9 +540,14 @@ export class Engine {
 
   // ---- settings --------------------------------------------------------------------------
 
-  /** Runs at once on each device queue, for the queues there are and those to come. */
+  /**
+   * Runs at once on each backend and device queue: at once for the queues of backends in this
+   * process, for backend processes started from now on (a backend loaded later) otherwise.
+   */
   setThreadsPerQueue(n: number): void {
-    this.queues.resize(n);
+    this.threads = Math.max(1, n);
+    this.backends.configure({ threadsPerQueue: this.threads });
+    for (const q of this.queues.list()) if (!this.hostedQueues.has(q)) q.resize(this.threads);
   }
 
   /** Operator threads for backends loaded and models stored from now on. */
@@ -499,7 +601,7 @@ export class Engine {
 
   /** Each run queue's occupancy, whatever the queues are. */
   queueStats(): QueueStats[] {
-    return this.queues.list().map((q) => ({ name: q.device, running: q.running, waiting: q.depth }));
+    return this.queues.list().map((q) => ({ name: q.name, running: q.running, waiting: q.depth }));
   }
 
   /** The tensors held and their bytes. */
@@ -562,32 +664,116 @@ export class Engine {
   }
 
   /**
-   * Runs `job` for a model or script in its device's queue, holding its handle, and records the
-   * run in its statistics: a failure counts as a call and an error. A run dropped for its
-   * TIMEOUT before it started is not counted.
+   * Runs `exec` for a model or script in the queue of its backend and device, holding its
+   * handle until the queue is done with the run (which may be after its client was answered: a
+   * timeout), and records the run in its statistics: a failure counts as a call and an error.
    */
-  private async execute<T>(owner: StoredModel | StoredScript, samples: number, request: RunRequest, job: () => Promise<T>): Promise<T> {
+  private async execute(
+    owner: StoredModel | StoredScript,
+    samples: number,
+    request: RunRequest,
+    exec: (options: RunOptions) => Promise<TimedOutputs>,
+  ): Promise<(Tensor | null)[]> {
+    const queue = this.queueFor(ownerBackend(owner), normaliseDevice(owner.device));
     owner.lease.acquire();
+    let result: TimedOutputs;
     try {
-      return await this.queues.for(normaliseDevice(owner.device)).run(
-        async () => {
-          const t0 = performance.now();
-          let failed = true;
-          try {
-            const out = await job();
-            failed = false;
-            return out;
-          } catch (err) {
-            throw toReplyError(err);
-          } finally {
-            this.recordRun(owner, samples, failed ? 0 : (performance.now() - t0) * 1000, failed);
-          }
+      result = await queue.submit({
+        ...this.queuedRun(owner, request),
+        exec,
+        onDone: () => {
+          owner.lease.settle();
         },
-        { timeoutMs: request.queueTimeoutMs ?? 0 },
-      );
-    } finally {
-      owner.lease.settle();
+      });
+    } catch (err) {
+      throw this.runFailed(owner, samples, queue.name, err);
     }
+    this.recordRun(owner, samples, result.durationUs, false);
+    return result.outputs;
+  }
+
+  /** What the queue needs to know of a run: its time limits, its client, its name in logs. */
+  private queuedRun(owner: StoredModel | StoredScript, request: RunRequest): Omit<QueuedRun<TimedOutputs>, 'exec'> {
+    const timeoutMs = this.modelExecutionTimeoutMs;
+    return {
+      timeoutMs,
+      timeoutMessage: `${owner.kind} execution timed out after ${timeoutMs} ms`,
+      ...(request.queueTimeoutMs ? { waitTimeoutMs: request.queueTimeoutMs } : {}),
+      ...(request.signal ? { signal: request.signal } : {}),
+      label: `${owner.kind} '${oneLine(owner.key)}'`,
+    };
+  }
+
+  /**
+   * The error a failed run is answered with, once counted: a run dropped (its client gone, or
+   * its TIMEOUT passed while it waited) is not a call; any other failure is a call and an
+   * error, and a timeout also counts in `runCounters`.
+   */
+  private runFailed(owner: StoredModel | StoredScript, samples: number, queue: string, err: unknown): Error {
+    const label = `${owner.kind} '${oneLine(owner.key)}'`;
+    if (err instanceof RunDropped) {
+      this.runCounters.dropped++;
+      this.logger.notice(`${label} was dropped: its client disconnected before it started`, { queue });
+      return err;
+    }
+    if (isRunWaitTimedOut(err)) return err;
+    this.recordRun(owner, samples, 0, true);
+    if (err instanceof RunTimedOut) {
+      this.runCounters.timedOut++;
+      return err;
+    }
+    const timeoutMs = this.modelExecutionTimeoutMs;
+    if (timeoutMs > 0 && isDeadlineError(err)) {
+      this.runCounters.timedOut++;
+      this.logger.warning(`${label} timed out after ${timeoutMs} ms`, { queue });
+      return new RunTimedOut(`${owner.kind} execution timed out after ${timeoutMs} ms`);
+    }
+    return toReplyError(err);
+  }
+
+  /** The queue of a backend on a device; runs of a backend process are handed to it ahead. */
+  private queueFor(backend: BackendName, device: string): RunQueue {
+    const name = `${backend}:${device}`;
+    return this.queues.for(name, () => {
+      const loaded = this.backends.get(backend);
+      const hosted = loaded instanceof HostedBackend ? loaded : undefined;
+      const slots = hosted ? hosted.threadsPerQueue : this.threads;
+      const queue = new RunQueue(name, {
+        slots,
+        lookahead: hosted ? slots : 0,
+        logger: this.logger,
+        onOverrun: hosted
+          ? (label) => {
+              hosted.killForTimeout(label);
+            }
+          : (label) => {
+              this.logger.warning(`${label} still runs after its time limit; it keeps its ${name} queue slot until the backend returns`);
+            },
+      });
+      if (hosted) {
+        hosted.attachQueue(queue);
+        this.hostedQueues.add(queue);
+      }
+      return queue;
+    });
+  }
+}
+
+/** The backend a model or script runs on. */
+function ownerBackend(owner: StoredModel | StoredScript): BackendName {
+  return owner.kind === 'model' ? owner.backend : 'TORCH';
+}
+
+/** Runs `run` and measures it. */
+async function timed(run: () => Promise<(Tensor | null)[]>): Promise<TimedOutputs> {
+  const t0 = performance.now();
+  const outputs = await run();
+  return { outputs, durationUs: (performance.now() - t0) * 1000 };
+}
+
+function checkOutputCount(outputs: readonly unknown[], outputCount: number): void {
+  if (outputs.length !== outputCount) {
+    throw new ReplyError(`run produced ${outputs.length} outputs, ${outputCount} OUTPUTS keys were given`);
   }
 }
 
@@ -603,12 +789,15 @@ function checkRunCounts(model: StoredModel, inputs: readonly Tensor[], outputCou
   }
 }
 
-async function runHandle(model: StoredModel, inputs: readonly Tensor[], outputCount: number): Promise<(Tensor | null)[]> {
-  const outputs = await model.handle.run(inputs, outputCount);
-  if (outputs.length !== outputCount) {
-    throw new ReplyError(`run produced ${outputs.length} outputs, ${outputCount} OUTPUTS keys were given`);
-  }
-  return outputs;
+/** Runs a model's handle once, measured (by its backend process, when it has one). */
+async function runHandle(model: StoredModel, inputs: readonly Tensor[], outputCount: number, options: RunOptions): Promise<TimedOutputs> {
+  const handle = model.handle;
+  const result =
+    handle instanceof HostedModel
+      ? await handle.runTimed(inputs, outputCount, options)
+      : await timed(() => handle.run(inputs, outputCount, options));
+  checkOutputCount(result.outputs, outputCount);
+  return result;
 }
 
 function normaliseDevice(device: string): string {

@@ -30,7 +30,7 @@ export interface EngineObserver {
 
 /** One run queue's occupancy. */
 export interface QueueStats {
-  /** The queue's name (its device, e.g. `CPU`). */
+  /** The queue's name: its backend and device, e.g. `TORCH:CPU`. */
   readonly name: string;
   /** Runs executing now. */
   readonly running: number;

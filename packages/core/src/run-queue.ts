@@ -1,96 +1,373 @@
-import { RunTimedOut } from './timed-out.js';
+import type { RunOptions } from './backend.js';
+import { ReplyError } from './errors.js';
+import { type Logger, silentLogger } from './logger.js';
 
-/** How a job waits in its queue. */
-export interface QueueOptions {
-  /** Milliseconds the job may wait for a slot before it is dropped with RunTimedOut (0: no limit). */
-  readonly timeoutMs?: number;
+/** A run dropped before it started because its client had gone; nothing was executed. */
+export class RunDropped extends ReplyError {
+  constructor() {
+    super('the run was dropped: its client disconnected before it started');
+  }
+}
+
+/** A run that did not settle within MODEL_EXECUTION_TIMEOUT. */
+export class RunTimedOut extends ReplyError {}
+
+/**
+ * A run still waiting for its slot when its request's TIMEOUT (AI.MODELEXECUTE and the like)
+ * passed: nothing was executed. Not an error reply: RedisAI 1.2 answers the simple string
+ * `TIMEDOUT`.
+ */
+export class RunWaitTimedOut extends Error {
+  readonly waitTimedOut = true;
+
+  constructor(readonly timeoutMs: number) {
+    super(`the run waited more than ${timeoutMs} ms in its queue`);
+    this.name = 'RunWaitTimedOut';
+  }
+}
+
+/** Recognises a RunWaitTimedOut, also one from another copy of core. */
+export function isRunWaitTimedOut(err: unknown): err is RunWaitTimedOut {
+  return err instanceof Error && (err as { waitTimedOut?: unknown }).waitTimedOut === true;
 }
 
 /**
- * A FIFO of jobs for one device, served by `workers` concurrent slots. Jobs do their heavy
- * work off the JS thread (in the backend's threads); the queue bounds how many run at once,
- * like the reference's per-device queue and its background threads.
+ * A run whose backend process died under it. `innocent`: the death has another known cause
+ * (another run's timeout, a model being loaded), so the run may be tried once more.
+ */
+export class RunInterrupted extends ReplyError {
+  constructor(
+    message: string,
+    readonly innocent: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** One run as the queue sees it. */
+export interface QueuedRun<T> {
+  /** Starts the run, or hands it to a backend process that starts it when one of its slots frees. */
+  exec(options: RunOptions): Promise<T>;
+  /** Milliseconds the run may execute; 0: no limit. */
+  readonly timeoutMs: number;
+  /**
+   * Milliseconds, from its submission, the run may wait to be handed over (its request's
+   * TIMEOUT); past them it is dropped with RunWaitTimedOut. 0 or absent: no limit. A run with a
+   * limit is handed over only when a slot is free for it, never ahead, so that the limit
+   * covers all of its wait.
+   */
+  readonly waitTimeoutMs?: number;
+  /**
+   * False: the run is handed over only when a slot is free for it, never ahead (a batch, which
+   * gathers its runs when it is handed over). Default true.
+   */
+  readonly ahead?: boolean;
+  /** The error message a timed-out run is answered with. */
+  readonly timeoutMessage: string;
+  /** Aborted when the client that asked for the run is gone. */
+  readonly signal?: AbortSignal;
+  /** Names the run in logs (`model 'm'`). */
+  readonly label: string;
+  /** Called once the queue is done with the run: it finished, failed or was dropped (not when a timeout answers it). */
+  readonly onDone?: () => void;
+}
+
+export interface RunQueueOptions {
+  /** Runs executing at once. */
+  readonly slots: number;
+  /**
+   * Runs handed to the executor before a slot of theirs is free (0: a run is handed over when it
+   * starts). A backend process queues these itself and starts each as soon as a slot frees, so
+   * that runs go back to back; the queue mirrors its slots to know when each starts.
+   */
+  readonly lookahead?: number;
+  /** Milliseconds after a run's deadline before `onOverrun` (it has not stopped by itself). */
+  readonly graceMs?: number;
+  /** A timed-out run still holds its slot `graceMs` after its deadline. */
+  readonly onOverrun?: (label: string) => void;
+  readonly logger?: Logger;
+}
+
+type State = 'waiting' | 'sent' | 'running';
+
+interface Entry<T> {
+  readonly run: QueuedRun<T>;
+  state: State;
+  attempt: number;
+  retried: boolean;
+  timedOut: boolean;
+  settled: boolean;
+  deadline: NodeJS.Timeout | undefined;
+  overrun: NodeJS.Timeout | undefined;
+  /** The TIMEOUT of a run not yet handed over. */
+  waitLimit: NodeJS.Timeout | undefined;
+  resolve(value: T): void;
+  reject(err: unknown): void;
+  onAbort: (() => void) | undefined;
+  done: boolean;
+}
+
+const DEFAULT_GRACE_MS = 500;
+
+/**
+ * The run queue of one backend on one device (`TORCH:CPU`, `ONNX:GPU:0`): runs start in order,
+ * at most `slots` at once. A run whose client has gone before it started is dropped (RunDropped),
+ * and so is one still waiting when its request's TIMEOUT passes (RunWaitTimedOut);
+ * one running past its time limit is answered with RunTimedOut at the deadline, while its slot
+ * stays taken until the executor gives up (a backend process is killed for it, see `onOverrun`).
+ * Runs interrupted by a backend process's death start again once the queue resumes: those that
+ * had not started always, those that had only when innocent, and only once.
  */
 export class RunQueue {
-  private readonly pending: (() => void)[] = [];
+  private readonly entries: Entry<unknown>[] = [];
   private active = 0;
+  private sent = 0;
+  private paused = false;
+  private slots: number;
+  private readonly lookahead: number;
+  private readonly graceMs: number;
+  private readonly logger: Logger;
 
   constructor(
-    readonly device: string,
-    private workers: number,
-  ) {}
-
-  /** Changes the number of slots; more slots start waiting jobs at once. */
-  resize(workers: number): void {
-    this.workers = Math.max(1, workers);
-    while (this.active < this.workers && this.pending.length > 0) this.pending.shift()!();
+    readonly name: string,
+    private readonly options: RunQueueOptions,
+  ) {
+    this.slots = Math.max(1, options.slots);
+    this.lookahead = Math.max(0, options.lookahead ?? 0);
+    this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
+    this.logger = options.logger ?? silentLogger;
   }
 
-  get depth(): number {
-    return this.pending.length;
+  /** Changes the number of runs executing at once; more slots start waiting runs at once. */
+  resize(slots: number): void {
+    this.slots = Math.max(1, slots);
+    this.pump();
   }
 
+  /** Runs executing now. */
   get running(): number {
     return this.active;
   }
 
-  run<T>(job: () => Promise<T>, options: QueueOptions = {}): Promise<T> {
+  /** Runs waiting to start. */
+  get depth(): number {
+    return this.entries.length - this.active;
+  }
+
+  submit<T>(run: QueuedRun<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const start = (): void => {
-        if (timer) clearTimeout(timer);
-        this.active++;
-        let p: Promise<T>;
-        try {
-          p = job();
-        } catch (err) {
-          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passes on what the job threw, as then(resolve, reject) passes on what it rejects with
-          p = Promise.reject(err);
-        }
-        p.then(resolve, reject).finally(() => {
-          this.active--;
-          this.pending.shift()?.();
-        });
+      const e: Entry<T> = {
+        run,
+        state: 'waiting',
+        attempt: 0,
+        retried: false,
+        timedOut: false,
+        settled: false,
+        deadline: undefined,
+        overrun: undefined,
+        waitLimit: undefined,
+        resolve,
+        reject,
+        onAbort: undefined,
+        done: false,
       };
-      if (this.active < this.workers) {
-        start();
+      const entry = e as Entry<unknown>;
+      if (run.signal?.aborted) {
+        this.drop(entry);
         return;
       }
-      this.pending.push(start);
-      const timeoutMs = options.timeoutMs ?? 0;
-      if (timeoutMs > 0) {
-        timer = setTimeout(() => {
-          const at = this.pending.indexOf(start);
-          if (at === -1) return;
-          this.pending.splice(at, 1);
-          reject(new RunTimedOut(timeoutMs));
-        }, timeoutMs);
+      if (run.signal) {
+        e.onAbort = () => {
+          if (e.state === 'waiting') this.drop(entry);
+        };
+        run.signal.addEventListener('abort', e.onAbort, { once: true });
       }
+      const waitMs = run.waitTimeoutMs ?? 0;
+      if (waitMs > 0) {
+        e.waitLimit = setTimeout(() => {
+          e.waitLimit = undefined;
+          if (e.state !== 'waiting') return;
+          this.finish(entry);
+          this.fail(entry, new RunWaitTimedOut(waitMs));
+        }, waitMs);
+      }
+      this.entries.push(entry);
+      this.pump();
     });
+  }
+
+  /** Holds every run back (a backend process died); deadlines of running runs stop counting. */
+  pause(): void {
+    this.paused = true;
+    for (const e of this.entries) this.clearTimers(e);
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.pump();
+  }
+
+  /** Fails every run that has not been handed over (the backend process cannot be started). */
+  failWaiting(err: Error): void {
+    for (const e of [...this.entries]) {
+      if (e.state !== 'waiting') continue;
+      this.finish(e);
+      this.fail(e, err);
+    }
+  }
+
+  private pump(): void {
+    if (this.paused) return;
+    let inFlight = this.sent + this.active;
+    for (const e of [...this.entries]) {
+      if (inFlight >= this.slots + this.lookahead) break;
+      if (e.state !== 'waiting') continue;
+      if (e.run.signal?.aborted) {
+        this.drop(e);
+        continue;
+      }
+      // Runs are handed over in order: one that waits for a free slot holds back those after it.
+      if (!goesAhead(e.run) && inFlight >= this.slots) break;
+      this.send(e);
+      inFlight++;
+    }
+    for (const e of this.entries) {
+      if (this.active >= this.slots) break;
+      if (e.state === 'sent') this.start(e);
+    }
+  }
+
+  private send(e: Entry<unknown>): void {
+    if (e.waitLimit) clearTimeout(e.waitLimit);
+    e.waitLimit = undefined;
+    e.state = 'sent';
+    this.sent++;
+    const attempt = ++e.attempt;
+    const { timeoutMs, signal } = e.run;
+    const options: RunOptions = { ...(timeoutMs > 0 ? { timeoutMs } : {}), ...(signal ? { signal } : {}) };
+    let p: Promise<unknown>;
+    try {
+      p = e.run.exec(options);
+    } catch (err) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passes on what exec threw, as then(resolve, reject) passes on what it rejects with
+      p = Promise.reject(err);
+    }
+    p.then(
+      (value) => {
+        this.succeeded(e, attempt, value);
+      },
+      (err: unknown) => {
+        this.failed(e, attempt, err);
+      },
+    );
+  }
+
+  private start(e: Entry<unknown>): void {
+    e.state = 'running';
+    this.sent--;
+    this.active++;
+    const { timeoutMs } = e.run;
+    if (timeoutMs > 0) {
+      e.deadline = setTimeout(() => {
+        this.expire(e);
+      }, timeoutMs);
+    }
+  }
+
+  private expire(e: Entry<unknown>): void {
+    e.deadline = undefined;
+    e.timedOut = true;
+    this.logger.warning(`${e.run.label} timed out after ${e.run.timeoutMs} ms`, { queue: this.name });
+    this.fail(e, new RunTimedOut(e.run.timeoutMessage));
+    e.overrun = setTimeout(() => {
+      e.overrun = undefined;
+      this.options.onOverrun?.(e.run.label);
+    }, this.graceMs);
+  }
+
+  private succeeded(e: Entry<unknown>, attempt: number, value: unknown): void {
+    if (attempt !== e.attempt || e.state === 'waiting') return;
+    this.finish(e);
+    if (!e.settled) {
+      e.settled = true;
+      e.resolve(value);
+    }
+    this.pump();
+  }
+
+  private failed(e: Entry<unknown>, attempt: number, err: unknown): void {
+    if (attempt !== e.attempt || e.state === 'waiting') return;
+    if (err instanceof RunInterrupted && !e.timedOut) {
+      const wasRunning = e.state === 'running';
+      if (!wasRunning || (err.innocent && !e.retried)) {
+        if (wasRunning) {
+          e.retried = true;
+          this.logger.notice(`${e.run.label} is run again: its backend process died because of another request`, { queue: this.name });
+        }
+        this.unslot(e);
+        this.pump();
+        return;
+      }
+    }
+    this.finish(e);
+    this.fail(e, err);
+    this.pump();
+  }
+
+  private drop(e: Entry<unknown>): void {
+    this.finish(e);
+    this.fail(e, new RunDropped());
+  }
+
+  private fail(e: Entry<unknown>, err: unknown): void {
+    if (e.settled) return;
+    e.settled = true;
+    e.reject(err);
+  }
+
+  private clearTimers(e: Entry<unknown>): void {
+    if (e.deadline) clearTimeout(e.deadline);
+    if (e.overrun) clearTimeout(e.overrun);
+    e.deadline = undefined;
+    e.overrun = undefined;
+  }
+
+  /** Gives up the run's slot (or its place among those handed over); it waits again. */
+  private unslot(e: Entry<unknown>): void {
+    if (e.state === 'sent') this.sent--;
+    else if (e.state === 'running') this.active--;
+    e.state = 'waiting';
+    this.clearTimers(e);
+  }
+
+  private finish(e: Entry<unknown>): void {
+    this.unslot(e);
+    const i = this.entries.indexOf(e);
+    if (i >= 0) this.entries.splice(i, 1);
+    if (e.onAbort) e.run.signal?.removeEventListener('abort', e.onAbort);
+    if (e.waitLimit) clearTimeout(e.waitLimit);
+    e.waitLimit = undefined;
+    if (!e.done) {
+      e.done = true;
+      e.run.onDone?.();
+    }
   }
 }
 
-/** One queue per device string (`CPU`, `GPU:0`, ...), created on first use. */
+/** Whether a run may be handed over before a slot is free for it. */
+function goesAhead(run: QueuedRun<unknown>): boolean {
+  return run.ahead !== false && !((run.waitTimeoutMs ?? 0) > 0);
+}
+
+/** The queues of an engine, one per backend and device, created on first use. */
 export class RunQueues {
   private readonly queues = new Map<string, RunQueue>();
 
-  constructor(private workersPerQueue: number) {}
-
-  /** Slots of every queue, those to come and those there are. */
-  resize(workersPerQueue: number): void {
-    this.workersPerQueue = Math.max(1, workersPerQueue);
-    for (const q of this.queues.values()) q.resize(this.workersPerQueue);
-  }
-
-  get workers(): number {
-    return this.workersPerQueue;
-  }
-
-  for(device: string): RunQueue {
-    let q = this.queues.get(device);
+  for(name: string, create: () => RunQueue): RunQueue {
+    let q = this.queues.get(name);
     if (!q) {
-      q = new RunQueue(device, this.workersPerQueue);
-      this.queues.set(device, q);
+      q = create();
+      this.queues.set(name, q);
     }
     return q;
   }

@@ -3,8 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { BACKEND_INTERFACE_VERSION, type Backend } from '../src/backend.js';
 import { batchSamples, batchable, concatInputs, splitOutputs } from '../src/batch-tensors.js';
-import { Engine } from '../src/engine.js';
-import { isRunTimedOut } from '../src/timed-out.js';
+import { Engine, type EngineOptions } from '../src/engine.js';
+import { RunDropped, isRunWaitTimedOut } from '../src/run-queue.js';
 import { Tensor } from '../src/tensor.js';
 
 const f32 = (shape: number[], values: number[]): Tensor => Tensor.fromArray('FLOAT', shape, values);
@@ -45,8 +45,9 @@ async function engineWith(
   batching: { batchSize: number; minBatchSize?: number; minBatchTimeoutMs?: number },
   log: number[][],
   wait?: number,
+  options: EngineOptions = {},
 ) {
-  const engine = new Engine();
+  const engine = new Engine(options);
   await engine.registerBackend(doublingBackend(log, wait));
   await engine.modelSet('m', {
     backend: 'ONNX',
@@ -187,8 +188,49 @@ test('a batched run still waiting past its TIMEOUT is dropped; one taken into a 
   const model = engine.model('m');
   const first = engine.runModel(model, [f32([1, 1], [1])], 1);
   const timed = engine.runModel(model, [f32([1, 1], [2])], 1, { queueTimeoutMs: 5 });
-  await assert.rejects(timed, (e: unknown) => isRunTimedOut(e));
+  await assert.rejects(timed, (e: unknown) => isRunWaitTimedOut(e));
   await first;
   assert.deepEqual(log, [[1, 1]], 'the dropped run never ran');
   assert.equal(engine.info('m').calls, 1);
+});
+
+test('a batch past MODEL_EXECUTION_TIMEOUT answers every client in it with the timeout', async () => {
+  const log: number[][] = [];
+  const engine = await engineWith({ batchSize: 8 }, log, 80, { modelExecutionTimeoutMs: 30 });
+  const model = engine.model('m');
+  const first = engine.runModel(model, [f32([1, 1], [1])], 1);
+  const batched = [2, 3, 4].map((v) => engine.runModel(model, [f32([1, 1], [v])], 1));
+  const results = await Promise.allSettled([first, ...batched]);
+  assert.deepEqual(
+    results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok')),
+    new Array<string>(4).fill('ReplyError: model execution timed out after 30 ms'),
+  );
+  // The queue is held until the backend returns: then the three ran as one.
+  while (log.length < 2) await sleep(10);
+  assert.deepEqual(log, [
+    [1, 1],
+    [3, 1],
+  ]);
+  assert.deepEqual([engine.info('m').calls, engine.info('m').errors], [4, 4]);
+  assert.equal(engine.runCounters.timedOut, 4);
+});
+
+test('a batched run whose client has gone before it was taken into a batch is dropped', async () => {
+  const log: number[][] = [];
+  const engine = await engineWith({ batchSize: 8 }, log, 40);
+  const model = engine.model('m');
+  const gone = new AbortController();
+  const first = engine.runModel(model, [f32([1, 1], [1])], 1);
+  const dropped = engine.runModel(model, [f32([1, 1], [2])], 1, { signal: gone.signal });
+  const kept = engine.runModel(model, [f32([1, 1], [3])], 1);
+  gone.abort();
+  await assert.rejects(dropped, RunDropped);
+  assert.deepEqual((await kept)[0]!.values(), [6]);
+  await first;
+  assert.deepEqual(log, [
+    [1, 1],
+    [1, 1],
+  ]);
+  assert.equal(engine.runCounters.dropped, 1);
+  assert.equal(engine.info('m').calls, 2);
 });

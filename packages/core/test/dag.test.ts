@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { BACKEND_INTERFACE_VERSION, type Backend } from '../src/backend.js';
 import { type DagPlan, runDag, validateDag } from '../src/dag.js';
 import { Engine } from '../src/engine.js';
+import { RunQueue } from '../src/run-queue.js';
 import { Tensor } from '../src/tensor.js';
 
 /** A backend whose models add their two FLOAT inputs, or fail when the blob says so. */
@@ -97,7 +98,14 @@ test('after a failed step the rest are skipped and nothing is persisted', async 
 test('a DAG waiting in its queue past its TIMEOUT times out as a whole', async () => {
   const e = await engine();
   let open = (): void => undefined;
-  const busy = e.queues.for('CPU').run(() => new Promise<void>((resolve) => (open = resolve)));
+  // The queue the model's runs go to, made here so that a run of the test's own can hold it.
+  const queue = e.queues.for('ONNX:CPU', () => new RunQueue('ONNX:CPU', { slots: 1 }));
+  const busy = queue.submit({
+    label: 'busy',
+    timeoutMs: 0,
+    timeoutMessage: 'timed out',
+    exec: () => new Promise<void>((resolve) => (open = resolve)),
+  });
   const plan: DagPlan = {
     load: new Map(),
     steps: [

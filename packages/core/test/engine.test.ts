@@ -6,7 +6,7 @@ import { Engine } from '../src/engine.js';
 import { ReplyError } from '../src/errors.js';
 import { type LogFields, silentLogger } from '../src/logger.js';
 import type { RunRecord } from '../src/observer.js';
-import { isRunTimedOut } from '../src/timed-out.js';
+import { isRunWaitTimedOut } from '../src/run-queue.js';
 import { Tensor } from '../src/tensor.js';
 
 /** A backend whose "model" blob names an elementwise op on FLOAT tensors. */
@@ -130,8 +130,9 @@ test('runs on one device queue go one at a time, in order', async () => {
   const engine = await engineWithModel();
   const order: string[] = [];
   const runs = ['x', 'y', 'z'].map((k) => engine.modelRun('m', ['a', 'b'], [k]).then(() => order.push(k)));
-  assert.equal(engine.queues.for('CPU').running, 1);
-  assert.equal(engine.queues.for('CPU').depth, 2);
+  const queue = engine.queues.list().find((q) => q.name === 'ONNX:CPU');
+  assert.equal(queue?.running, 1);
+  assert.equal(queue.depth, 2);
   await Promise.all(runs);
   assert.deepEqual(order, ['x', 'y', 'z']);
 });
@@ -287,9 +288,9 @@ test('queue occupancy and tensor memory through their accessors', async () => {
   assert.deepEqual(engine.tensorMemory(), { count: 2, bytes: 32 });
   engine.tensorSet('a', Tensor.fromValues('FLOAT', [2], ['1', '2']));
   const runs = ['x', 'y', 'z'].map((k) => engine.modelRun('m', ['a', 'b'], [k]));
-  assert.deepEqual(engine.queueStats(), [{ name: 'CPU', running: 1, waiting: 2 }]);
+  assert.deepEqual(engine.queueStats(), [{ name: 'ONNX:CPU', running: 1, waiting: 2 }]);
   await Promise.all(runs);
-  assert.deepEqual(engine.queueStats(), [{ name: 'CPU', running: 0, waiting: 0 }]);
+  assert.deepEqual(engine.queueStats(), [{ name: 'ONNX:CPU', running: 0, waiting: 0 }]);
   assert.deepEqual(engine.tensorMemory(), { count: 5, bytes: 5 * 8 });
   engine.flush();
   assert.deepEqual(engine.tensorMemory(), { count: 0, bytes: 0 });
@@ -313,7 +314,7 @@ test('a run that waits in its queue past its TIMEOUT is dropped, answered RunTim
   const a = engine.tensorGet('a');
   const b = engine.tensorGet('b');
   const first = engine.runModel(model, [a, b], 1);
-  await assert.rejects(engine.runModel(model, [a, b], 1, { queueTimeoutMs: 1 }), (e: unknown) => isRunTimedOut(e));
+  await assert.rejects(engine.runModel(model, [a, b], 1, { queueTimeoutMs: 1 }), (e: unknown) => isRunWaitTimedOut(e));
   await first;
   assert.equal(engine.info('m').calls, 1);
   // A run that gets its slot at once never times out.
@@ -325,9 +326,9 @@ test('more threads per queue start waiting runs at once', async () => {
   const model = engine.model('m');
   const a = engine.tensorGet('a');
   const runs = [1, 2, 3].map(() => engine.runModel(model, [a, a], 1));
-  assert.deepEqual([engine.queues.for('CPU').running, engine.queues.for('CPU').depth], [1, 2]);
+  assert.deepEqual(engine.queueStats(), [{ name: 'ONNX:CPU', running: 1, waiting: 2 }]);
   engine.setThreadsPerQueue(3);
-  assert.deepEqual([engine.queues.for('CPU').running, engine.queues.for('CPU').depth], [3, 0]);
+  assert.deepEqual(engine.queueStats(), [{ name: 'ONNX:CPU', running: 3, waiting: 0 }]);
   await Promise.all(runs);
 });
 

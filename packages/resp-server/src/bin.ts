@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { USAGE, UsageError, parseCliArgs } from './cli-args.js';
 import { ModelkvServer } from './server.js';
+import { stderrLogger } from './stderr-logger.js';
 import { packageVersion } from './version.js';
 
 async function main(): Promise<void> {
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
     process.stdout.write(`modelkv-server ${packageVersion()}\n`);
     return;
   }
-  const server = new ModelkvServer(request.options);
+  const server = new ModelkvServer({ ...request.options, logger: stderrLogger() });
   let address;
   try {
     address = await server.listen();

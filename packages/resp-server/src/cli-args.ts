@@ -1,6 +1,7 @@
-import { type BackendName, parseBackendName } from '@modelkv/core';
+import { BACKEND_ISOLATIONS, type BackendIsolation, type BackendName, parseBackendName } from '@modelkv/core';
 import { parseMemory, parseYesNo } from './args.js';
 import { COMPAT_VERSIONS, parseCompat } from './compat.js';
+import { parseExecutionTimeout } from './config.js';
 import type { BackendToLoad, ServerOptions } from './server.js';
 
 export interface CliRequest {
@@ -17,9 +18,16 @@ Options (redis-server style, "--name value"; "--name=value" works too):
   --bind ADDR                 address to listen on (default 127.0.0.1)
   --loadbackend NAME PATH     load a backend (TF, TORCH or ONNX) from a package directory or
                               JS file before accepting connections; repeatable
-  --threads-per-queue N       runs executing at once per device queue (default 1)
+  --threads-per-queue N       runs executing at once per backend and device queue (default 1)
+  --backend-isolation MODE    process: each backend runs in a process of its own, restarted if
+                              a model crashes it (default); none: in the server's process
+  --model-execution-timeout MS  a run still executing after MS milliseconds is answered with an
+                              error and stopped (default 5000; 0: no limit)
   --intra-op-threads N        threads one operator may use in a backend (0: its default)
   --inter-op-threads N        operators a backend may run at once (0: its default)
+  --allow-unsafe-ops yes|no   let models and scripts use file, process and other I/O operations
+                              (default no: such models and scripts are refused at MODELSET /
+                              SCRIPTSET); only for servers whose clients are all trusted
   --proto-max-bulk-len BYTES  largest bulk string a client may send, e.g. 536870912 or 512mb
   --maxclients N              most clients connected at once (default 10000)
   --metrics-port N            serve Prometheus metrics at http://<metrics-bind>:N/metrics
@@ -100,6 +108,27 @@ export function parseCliArgs(args: readonly string[]): CliRequest {
       case '--inter-op-threads':
         options.interOpThreads = int(flag, 0);
         break;
+      case '--allow-unsafe-ops': {
+        const v = take(flag).toLowerCase();
+        if (v !== 'yes' && v !== 'no') throw new UsageError(`--allow-unsafe-ops expects yes or no, got '${v}'`);
+        options.allowUnsafeOps = v === 'yes';
+        break;
+      }
+      case '--backend-isolation': {
+        const v = take(flag).toLowerCase();
+        if (!(BACKEND_ISOLATIONS as readonly string[]).includes(v)) {
+          throw new UsageError(`--backend-isolation expects ${BACKEND_ISOLATIONS.join(' or ')}, got '${v}'`);
+        }
+        options.backendIsolation = v as BackendIsolation;
+        break;
+      }
+      case '--model-execution-timeout': {
+        const v = take(flag);
+        const ms = parseExecutionTimeout(v);
+        if (ms === undefined) throw new UsageError(`--model-execution-timeout expects milliseconds (0: no limit), got '${v}'`);
+        options.modelExecutionTimeout = ms;
+        break;
+      }
       case '--maxclients':
         options.maxClients = int(flag, 1);
         break;

@@ -1,4 +1,4 @@
-import { ReplyError, globMatch } from '@modelkv/core';
+import { type BackendIsolation, DEFAULT_MODEL_EXECUTION_TIMEOUT_MS, ReplyError, globMatch } from '@modelkv/core';
 import { parseMemory, parseYesNo } from './args.js';
 import { formatPercentile, parsePercentiles } from './command-stats.js';
 import { type Compat, COMPAT_VERSIONS, parseCompat } from './compat.js';
@@ -12,6 +12,7 @@ export interface ServerSettings {
   threadsPerQueue: number;
   intraOpThreads: number;
   interOpThreads: number;
+  allowUnsafeOps: boolean;
   maxClients: number;
   /** Port of the Prometheus endpoint; 0: none. */
   metricsPort: number;
@@ -25,6 +26,10 @@ export interface ServerSettings {
   redisaiCompat: Compat;
   /** Largest piece of a model blob in AI.MODELGET replies (RedisAI's MODEL_CHUNK_SIZE). */
   modelChunkSize: number;
+  /** Where backends loaded by path run. */
+  backendIsolation: BackendIsolation;
+  /** Milliseconds a run may execute (MODEL_EXECUTION_TIMEOUT); 0: no limit. */
+  modelExecutionTimeout: number;
 }
 
 /** RedisAI 1.2's default MODEL_CHUNK_SIZE: 511 MiB. */
@@ -41,6 +46,7 @@ export function defaultSettings(): ServerSettings {
     threadsPerQueue: 1,
     intraOpThreads: 0,
     interOpThreads: 0,
+    allowUnsafeOps: false,
     maxClients: 10000,
     metricsPort: 0,
     metricsBind: DEFAULT_BIND,
@@ -49,10 +55,18 @@ export function defaultSettings(): ServerSettings {
     latencyTrackingInfoPercentiles: [50, 99, 99.9],
     redisaiCompat: '0.9',
     modelChunkSize: DEFAULT_MODEL_CHUNK_SIZE,
+    backendIsolation: 'process',
+    modelExecutionTimeout: DEFAULT_MODEL_EXECUTION_TIMEOUT_MS,
   };
 }
 
 export const DEFAULT_METRICS_MAX_KEYS = 100;
+
+/** Parses MODEL_EXECUTION_TIMEOUT: whole milliseconds, 0 for no limit; undefined when invalid. */
+export function parseExecutionTimeout(value: string): number | undefined {
+  if (!/^\d{1,15}$/.test(value)) return undefined;
+  return Number(value);
+}
 
 interface Param {
   readonly name: string;
@@ -81,6 +95,7 @@ const PARAMS: readonly Param[] = [
   { name: 'threads-per-queue', get: (s) => String(s.threadsPerQueue) },
   { name: 'intra-op-threads', get: (s) => String(s.intraOpThreads) },
   { name: 'inter-op-threads', get: (s) => String(s.interOpThreads) },
+  { name: 'allow-unsafe-ops', get: (s) => (s.allowUnsafeOps ? 'yes' : 'no') },
   {
     name: 'maxclients',
     get: (s) => String(s.maxClients),
@@ -130,6 +145,17 @@ const PARAMS: readonly Param[] = [
       const n = parseMemory(v);
       if (n === undefined || n < 1) return 'argument must be a memory value of at least 1 byte';
       s.modelChunkSize = n;
+      return undefined;
+    },
+  },
+  { name: 'backend-isolation', get: (s) => s.backendIsolation },
+  {
+    name: 'model-execution-timeout',
+    get: (s) => String(s.modelExecutionTimeout),
+    set: (s, v) => {
+      const ms = parseExecutionTimeout(v);
+      if (ms === undefined) return 'argument must be a whole number of milliseconds (0: no limit)';
+      s.modelExecutionTimeout = ms;
       return undefined;
     },
   },

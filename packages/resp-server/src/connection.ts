@@ -13,6 +13,11 @@ const CLOCK_ORIGIN = performance.timeOrigin;
 
 /** Replies are flushed mid-batch once this much is pending, so a long pipeline feels back-pressure. */
 const FLUSH_BYTES = 1024 * 1024;
+/**
+ * While a command waits, reading goes on until this much is held unparsed: a client that leaves
+ * is noticed (and its run dropped if it has not started), one that pipelines is held back.
+ */
+const BLOCKED_READ_BYTES = 64 * 1024;
 
 /** The constructor of async functions, which has no global name. */
 // eslint-disable-next-line @typescript-eslint/require-await -- an async function is needed for its constructor, not for awaiting
@@ -20,8 +25,9 @@ const AsyncFunction = (async () => undefined).constructor;
 
 /**
  * One client. Its commands run strictly in order: a command that waits on the engine (a model
- * run, a backend load) holds back the ones after it, and reading from this client pauses
- * meanwhile; other clients are served as usual. Replies are collected while a batch of
+ * run, a backend load) holds back the ones after it; reading from this client goes on only until
+ * a little is held unparsed, so that its leaving is noticed: `signal` is then aborted, which
+ * drops a run that has not started. Other clients are served as usual. Replies are collected while a batch of
  * pipelined commands runs and written in one go. When the socket's buffer is full, reading
  * pauses until it drains.
  *
@@ -49,6 +55,7 @@ export class Connection implements CommandContext, ClientState {
 
   private readonly parser: RespParser;
   private readonly socket: Socket;
+  private readonly aborter = new AbortController();
   /** No more commands are read; the socket closes once the pending replies are sent. */
   private closing = false;
   private closed = false;
@@ -83,6 +90,11 @@ export class Connection implements CommandContext, ClientState {
     this.socket.on('close', this.onSocketClose);
   }
 
+  /** Aborted once the connection has closed. */
+  get signal(): AbortSignal {
+    return this.aborter.signal;
+  }
+
   get protocol(): Protocol {
     return this.reply.protocol;
   }
@@ -115,6 +127,10 @@ export class Connection implements CommandContext, ClientState {
     if (this.closing) return;
     this.parser.maxBulkLength = this.server.config.settings.protoMaxBulkLen;
     this.parser.received(n, buf);
+    if (this.blocked) {
+      this.updateReading();
+      return;
+    }
     this.process();
   };
 
@@ -242,7 +258,7 @@ export class Connection implements CommandContext, ClientState {
 
   private updateReading(): void {
     if (this.closed) return;
-    if (this.blocked || this.waitingForDrain) this.socket.pause();
+    if (this.waitingForDrain || (this.blocked && this.parser.bufferedBytes >= BLOCKED_READ_BYTES)) this.socket.pause();
     else this.socket.resume();
   }
 
@@ -255,6 +271,7 @@ export class Connection implements CommandContext, ClientState {
     this.closed = true;
     this.closing = true;
     this.reply.discard();
+    this.aborter.abort();
     this.onClose(this);
   };
 }

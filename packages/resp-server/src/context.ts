@@ -55,6 +55,8 @@ export interface CommandContext {
   readonly client: ClientState;
   /** The command being run (for its arity error: `wrongArity(ctx.command, argv)`). */
   readonly command: CommandSpec;
+  /** Aborted when the client's connection closes; a command that waits passes it to the engine. */
+  readonly signal: AbortSignal;
   /** Closes the connection once the replies written so far have been sent (QUIT). */
   closeAfterReply(): void;
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
-import { type BackendName, Engine, type LogFields, silentLogger } from '@modelkv/core';
+import { type BackendIsolation, type BackendName, Engine, type LogFields, type Logger, silentLogger } from '@modelkv/core';
 import { CommandStats } from './command-stats.js';
 import { CommandTable } from './command-table.js';
 import { COMMANDS } from './commands/index.js';
@@ -29,6 +29,8 @@ export interface ServerOptions {
   readonly threadsPerQueue?: number;
   readonly intraOpThreads?: number;
   readonly interOpThreads?: number;
+  /** Lets models and scripts use file, process and I/O operations (the backends' safe-op policy is off). Default false. */
+  readonly allowUnsafeOps?: boolean;
   readonly maxClients?: number;
   /** Port of the Prometheus endpoint (`/metrics`); 0: none. Default 0. */
   readonly metricsPort?: number;
@@ -42,6 +44,12 @@ export interface ServerOptions {
   readonly redisaiCompat?: Compat;
   /** Largest piece of a model blob in AI.MODELGET replies. Default 511 MiB. */
   readonly modelChunkSize?: number;
+  /** Where backends loaded by path run: `process` (default) or `none` (in the server's process). */
+  readonly backendIsolation?: BackendIsolation;
+  /** Milliseconds a run may execute; 0: no limit. Default 5000. */
+  readonly modelExecutionTimeout?: number;
+  /** Where the server and its engine report what happens. Default: nowhere. */
+  readonly logger?: Logger;
   /** Backends loaded by `listen()` before accepting connections, in order. */
   readonly backends?: readonly BackendToLoad[];
   /** Directory relative backend paths are resolved against. Default: process.cwd(). */
@@ -73,6 +81,8 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
   readonly version: string = packageVersion();
   readonly runId = randomBytes(20).toString('hex');
   readonly startedAt = Date.now();
+  /** Where the server and its engine report what happens. */
+  readonly logger: Logger;
 
   private readonly settings: ServerSettings;
   private readonly backendsToLoad: readonly BackendToLoad[];
@@ -82,6 +92,8 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
   private nextClientId = 1;
   private listening = false;
   private closing: Promise<void> | undefined;
+  /** Whether the engine was made here (its backend processes are then stopped on close). */
+  private readonly ownsEngine: boolean;
 
   constructor(options: ServerOptions = {}) {
     super();
@@ -94,6 +106,7 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
         threadsPerQueue: options.threadsPerQueue,
         intraOpThreads: options.intraOpThreads,
         interOpThreads: options.interOpThreads,
+        allowUnsafeOps: options.allowUnsafeOps,
         maxClients: options.maxClients,
         metricsPort: options.metricsPort,
         metricsBind: options.metricsBind,
@@ -101,25 +114,32 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
         latencyTracking: options.latencyTracking,
         redisaiCompat: options.redisaiCompat,
         modelChunkSize: options.modelChunkSize,
+        backendIsolation: options.backendIsolation,
+        modelExecutionTimeout: options.modelExecutionTimeout,
       }),
     };
     this.config = new ServerConfig(this.settings);
     this.commandStats = new CommandStats(this.commands.specs, this.settings);
+    this.logger = options.logger ?? {
+      ...silentLogger,
+      warning: (message, fields) => {
+        warnOnStderr(message, fields);
+      },
+    };
     this.backendsToLoad = options.backends ?? [];
+    this.ownsEngine = options.engine === undefined;
     this.engine =
       options.engine ??
       new Engine({
         threadsPerQueue: this.settings.threadsPerQueue,
         intraOpThreads: this.settings.intraOpThreads,
         interOpThreads: this.settings.interOpThreads,
+        allowUnsafeOps: this.settings.allowUnsafeOps,
         maxTensorBytes: this.settings.protoMaxBulkLen,
         cwd: options.cwd,
-        logger: {
-          ...silentLogger,
-          warning: (message, fields) => {
-            this.warn(message, fields);
-          },
-        },
+        backendIsolation: this.settings.backendIsolation,
+        modelExecutionTimeoutMs: () => this.settings.modelExecutionTimeout,
+        logger: this.logger,
       });
     // Paused: a connection reads into its own memory, starting with the first byte.
     this.tcp = net.createServer({ noDelay: true, keepAlive: true, highWaterMark: SOCKET_BUFFER_BYTES, pauseOnConnect: true }, (socket) => {
@@ -164,7 +184,7 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
     yield* this.connections.values();
   }
 
-  /** Stops listening and closes every client. */
+  /** Stops listening, closes every client and stops the backend processes. */
   close(): Promise<void> {
     this.closing ??= Promise.all([
       this.metrics?.close(),
@@ -179,6 +199,16 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
         });
       }),
     ]).then(() => undefined);
+    this.closing ??= new Promise<void>((resolve) => {
+      for (const c of this.connections.values()) c.destroy();
+      if (!this.listening) {
+        resolve();
+        return;
+      }
+      this.tcp.close(() => {
+        resolve();
+      });
+    }).then(() => (this.ownsEngine ? this.engine.close() : undefined));
     return this.closing;
   }
 
@@ -224,6 +254,12 @@ export function createServer(options: ServerOptions = {}): ModelkvServer {
 }
 
 export { DEFAULT_BIND, DEFAULT_PORT };
+
+/** Warnings when no logger is given: on stderr, as `modelkv-server: message key=value`. */
+function warnOnStderr(message: string, fields?: LogFields): void {
+  const context = fields ? Object.entries(fields).map(([k, v]) => ` ${k}=${String(v)}`) : [];
+  process.stderr.write(`modelkv-server: ${message}${context.join('')}\n`);
+}
 
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;

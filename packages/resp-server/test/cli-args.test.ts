@@ -44,6 +44,14 @@ describe('modelkv-server command line', () => {
     assert.equal(parseCliArgs(['-v']).action, 'version');
   });
 
+  it('--allow-unsafe-ops takes yes or no (any case); the default leaves it unset, which the server takes as no', () => {
+    assert.equal(parseCliArgs(['--allow-unsafe-ops', 'yes']).options.allowUnsafeOps, true);
+    assert.equal(parseCliArgs(['--allow-unsafe-ops=NO']).options.allowUnsafeOps, false);
+    assert.equal(parseCliArgs([]).options.allowUnsafeOps, undefined);
+    assert.throws(() => parseCliArgs(['--allow-unsafe-ops', 'maybe']), /--allow-unsafe-ops expects yes or no, got 'maybe'/);
+    assert.throws(() => parseCliArgs(['--allow-unsafe-ops']), /needs a value/);
+  });
+
   it('refuses bad flags with a reason', () => {
     assert.throws(() => parseCliArgs(['--port']), UsageError);
     assert.throws(() => parseCliArgs(['--port', 'x']), /--port expects a whole number/);

@@ -88,7 +88,8 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'modelkv-backend-'));
   backendPath = join(dir, 'elementwise.mjs');
   writeFileSync(backendPath, backendSource(import.meta.resolve('@modelkv/core')));
-  server = createServer({ port: 0 });
+  // In-process: the test opens the gate in the backend module it imported itself.
+  server = createServer({ port: 0, backendIsolation: 'none' });
   ({ port } = await server.listen());
 });
 
@@ -279,7 +280,36 @@ export const backend = {
     );
     assert.deepEqual(await c.call('PING'), new Status('PONG'));
   });
+
+  it('drops a run whose client disconnected while it waited, and runs the one that had started', async () => {
+    const mod = (await import(pathToFileURL(backendPath).href)) as { openGate(): void };
+    const a = await connect();
+    const gone = await connect();
+    ok(await a.call('AI.MODELSET', 'held', 'ONNX', 'CPU', '{"op":"add","gated":true}'));
+    ok(await a.call('AI.TENSORSET', 'h', 'FLOAT', '1', 'VALUES', '5'));
+    const dropped = server.engine.runCounters.dropped;
+    a.send('AI.MODELRUN', 'held', 'INPUTS', 'h', 'h', 'OUTPUTS', 'held:first');
+    await until('the first run holds the queue', () => server.engine.queues.list().some((q) => q.running === 1));
+    gone.send('AI.MODELRUN', 'held', 'INPUTS', 'h', 'h', 'OUTPUTS', 'held:gone');
+    await until('the second run waits', () => server.engine.queues.list().some((q) => q.depth === 1));
+    // The waiting client's connection is read while its command waits, so its leaving is seen.
+    gone.close();
+    await until('the second run is dropped', () => server.engine.runCounters.dropped === dropped + 1);
+    mod.openGate();
+    ok((await a.read(1))[0]!);
+    assert.equal(await a.call('EXISTS', 'held:first', 'held:gone'), 1);
+    assert.equal(((await a.call('AI.INFO', 'held')) as Reply[])[13], 1, 'only the first run counts as a call');
+  });
 });
+
+/** Polls `check` until it holds; gives up after a bound that only keeps a broken build from hanging. */
+async function until(what: string, check: () => boolean): Promise<void> {
+  const end = Date.now() + 10_000;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`gave up waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -1,4 +1,4 @@
-import { type Key, type Tensor, isRunTimedOut } from '@modelkv/core';
+import { type Key, type Tensor, isRunWaitTimedOut } from '@modelkv/core';
 import type { CommandContext } from '../context.js';
 
 /**
@@ -9,7 +9,7 @@ export async function answerRun(ctx: CommandContext, run: () => Promise<void>): 
   try {
     await run();
   } catch (err) {
-    if (!isRunTimedOut(err)) throw err;
+    if (!isRunWaitTimedOut(err)) throw err;
     ctx.reply.simple('TIMEDOUT');
     return;
   }

@@ -8,6 +8,8 @@ import type { CommandContext } from '../context.js';
 interface AiSetting {
   get(ctx: CommandContext): string | number | null;
   set(ctx: CommandContext, value: Buffer): void;
+  /** Takes exactly one value: any other count is a wrong number of arguments. */
+  readonly strictArity?: boolean;
 }
 
 /** A whole number ≥ `min` for `name`, with RedisAI's style of error. */
@@ -52,6 +54,19 @@ const SETTINGS: Record<string, AiSetting> = {
   },
   INTRA_OP_PARALLELISM: opThreads('INTRA_OP_PARALLELISM', 'intraOpThreads'),
   INTER_OP_PARALLELISM: opThreads('INTER_OP_PARALLELISM', 'interOpThreads'),
+  // The same setting as CONFIG SET model-execution-timeout: the run deadline of every run.
+  MODEL_EXECUTION_TIMEOUT: {
+    strictArity: true,
+    get: (ctx) => ctx.server.config.settings.modelExecutionTimeout,
+    set(ctx, value) {
+      const text = value.toString();
+      try {
+        ctx.server.config.set([['model-execution-timeout', text]]);
+      } catch {
+        throw new ReplyError(`MODEL_EXECUTION_TIMEOUT: invalid value '${text}': expected whole milliseconds (0: no limit)`);
+      }
+    },
+  },
 };
 
 /** RedisAI 1.2's words for a setting given without its value. */
@@ -77,15 +92,17 @@ async function loadBackend(ctx: CommandContext, argv: readonly Buffer[]): Promis
 
 /**
  * AI.CONFIG LOADBACKEND <TF|TORCH|ONNX> <path> | BACKENDSPATH <dir> | MODEL_CHUNK_SIZE <bytes> |
- * THREADS_PER_QUEUE <n> | INTRA_OP_PARALLELISM <n> | INTER_OP_PARALLELISM <n> | GET <name>.
- * A relative LOADBACKEND path is resolved against BACKENDSPATH (default: the server's cwd).
- * Thread settings apply to queues at once and to backends loaded and models stored afterwards.
+ * THREADS_PER_QUEUE <n> | INTRA_OP_PARALLELISM <n> | INTER_OP_PARALLELISM <n> |
+ * MODEL_EXECUTION_TIMEOUT <ms> | GET <name>. A relative LOADBACKEND path is resolved against
+ * BACKENDSPATH (default: the server's cwd). THREADS_PER_QUEUE applies at once to the queues of
+ * backends in the server's process, and to backend processes started afterwards; the operator
+ * thread settings apply to backends loaded and models stored afterwards.
  */
 export const aiConfig = aiCommand({
   name: 'ai.config',
   arity: -2,
   flags: ['write', 'module'],
-  summary: 'Loads a backend, reads or changes settings (BACKENDSPATH, MODEL_CHUNK_SIZE, threads).',
+  summary: 'Loads a backend, reads or changes settings (BACKENDSPATH, MODEL_CHUNK_SIZE, threads, MODEL_EXECUTION_TIMEOUT).',
   async handler(ctx, argv) {
     if (isWord(argv[1], 'LOADBACKEND')) {
       await loadBackend(ctx, argv);
@@ -98,6 +115,7 @@ export const aiConfig = aiCommand({
     const name = upper(argv[1]!);
     const setting = SETTINGS[name];
     if (!setting) throw new ReplyError('unsupported subcommand');
+    if (setting.strictArity && argv.length !== 3) throw wrongArity(ctx.command, argv);
     if (argv.length < 3) throw new ReplyError(MISSING[name] ?? `${name}: missing value`);
     setting.set(ctx, argv[2]!);
     ctx.reply.ok();

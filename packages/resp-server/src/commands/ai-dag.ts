@@ -13,7 +13,7 @@ import type { KeySpecDeclaration, KeySpecFlag } from '../key-specs.js';
  */
 async function dag(ctx: CommandContext, argv: Buffer[], cmd: DagCommand): Promise<void> {
   const { plan, formats } = parseDag(ctx.engine, argv, cmd);
-  const outcome = await runDag(ctx.engine, plan);
+  const outcome = await runDag(ctx.engine, { ...plan, signal: ctx.signal });
   const r = ctx.reply;
   if (outcome.timedOut) {
     r.simple('TIMEDOUT');

@@ -25,7 +25,10 @@ export const aiModelexecute = aiCommand({
     const tensors = inputTensors(ctx, inputs, EMPTY_KEY_1_2.input);
     ctx.engine.assertTensorKeys(outputs);
     await answerRun(ctx, async () => {
-      ctx.engine.storeOutputs(outputs, await ctx.engine.runModel(model, tensors, outputs.length, { queueTimeoutMs: timeoutMs }));
+      ctx.engine.storeOutputs(
+        outputs,
+        await ctx.engine.runModel(model, tensors, outputs.length, { queueTimeoutMs: timeoutMs, signal: ctx.signal }),
+      );
     });
   },
 });

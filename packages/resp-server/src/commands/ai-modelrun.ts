@@ -28,7 +28,10 @@ export const aiModelrun = aiCommand({
     const tensors = inputTensors(ctx, inputs, emptyKeyMessage(ctx, 'input'));
     ctx.engine.assertTensorKeys(outputs);
     await answerRun(ctx, async () => {
-      ctx.engine.storeOutputs(outputs, await ctx.engine.runModel(model, tensors, outputs.length, { queueTimeoutMs: timeoutMs }));
+      ctx.engine.storeOutputs(
+        outputs,
+        await ctx.engine.runModel(model, tensors, outputs.length, { queueTimeoutMs: timeoutMs, signal: ctx.signal }),
+      );
     });
   },
 });

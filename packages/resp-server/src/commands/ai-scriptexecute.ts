@@ -28,7 +28,7 @@ export const aiScriptexecute = aiCommand({
     await answerRun(ctx, async () => {
       ctx.engine.storeOutputs(
         parsed.outputs,
-        await ctx.engine.runScript(script, call, parsed.outputs.length, { queueTimeoutMs: parsed.timeoutMs }),
+        await ctx.engine.runScript(script, call, parsed.outputs.length, { queueTimeoutMs: parsed.timeoutMs, signal: ctx.signal }),
       );
     });
   },

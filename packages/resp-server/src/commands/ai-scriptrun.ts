@@ -22,7 +22,10 @@ export const aiScriptrun = aiCommand({
     ctx.engine.assertTensorKeys(outputs);
     const call = { fn: argv[2]!.toString(), inputs: tensors };
     await answerRun(ctx, async () => {
-      ctx.engine.storeOutputs(outputs, await ctx.engine.runScript(script, call, outputs.length, { queueTimeoutMs: timeoutMs }));
+      ctx.engine.storeOutputs(
+        outputs,
+        await ctx.engine.runScript(script, call, outputs.length, { queueTimeoutMs: timeoutMs, signal: ctx.signal }),
+      );
     });
   },
 });

@@ -1,4 +1,5 @@
 import { arch, platform, release } from 'node:os';
+import { HostedBackend } from '@modelkv/core';
 import { command } from '../command-table.js';
 import type { CommandContext } from '../context.js';
 import { commandstatsLines, latencystatsLines } from './info-command-stats.js';
@@ -88,16 +89,25 @@ const SECTIONS: Record<string, Section> = {
     ];
   },
   backends(ctx) {
-    const loaded = ctx.engine.backends.list();
-    const lines: [string, string | number][] = [['backends_loaded', loaded.length]];
+    const engine = ctx.engine;
+    const loaded = engine.backends.list();
+    const lines: [string, string | number][] = [
+      ['backends_loaded', loaded.length],
+      ['backend_isolation', engine.isolation],
+      ['model_execution_timeout', engine.modelExecutionTimeoutMs],
+      ['ai_runs_dropped', engine.runCounters.dropped],
+      ['ai_runs_timed_out', engine.runCounters.timedOut],
+    ];
     for (const b of loaded) {
+      const host = b.backend instanceof HostedBackend ? b.backend : undefined;
+      const where = host ? `,process=${host.status},pid=${host.pid ?? 0},restarts=${host.restarts}` : ',process=none';
       lines.push([
         `backend_${b.name.toLowerCase()}`,
-        `version=${b.backend.version},path=${b.path},devices=${b.backend.devices().join('|')}`,
+        `version=${b.backend.version},path=${b.path},devices=${b.backend.devices().join('|')}${where}`,
       ]);
     }
-    for (const q of ctx.engine.queues.list()) {
-      lines.push([`queue_${q.device.toLowerCase()}`, `running=${q.running},waiting=${q.depth}`]);
+    for (const q of engine.queues.list()) {
+      lines.push([`queue_${q.name.toLowerCase().replace(/:/g, '_')}`, `running=${q.running},waiting=${q.depth}`]);
     }
     return lines;
   },
