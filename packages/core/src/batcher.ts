@@ -3,6 +3,7 @@ import { batchSamples, batchable, concatInputs, splitOutputs } from './batch-ten
 import { toReplyError } from './errors.js';
 import type { TimedOutputs } from './host/hosted-handles.js';
 import type { BatchingPolicy } from './keyspace.js';
+import { RunDropped } from './run-queue.js';
 import type { Tensor } from './tensor.js';
 
 /** How one run request waits: its TIMEOUT and its client. */
@@ -38,6 +39,8 @@ interface Pending {
   readonly samples: number;
   /** When it was submitted (performance.now()). */
   readonly since: number;
+  /** Stops listening for its client's leaving (once it is taken into a batch or gone). */
+  detach: () => void;
   resolve(outputs: (Tensor | null)[]): void;
   reject(err: Error): void;
 }
@@ -62,8 +65,10 @@ const NOTHING: TimedOutputs = { outputs: [], durationUs: 0 };
  * a ticket takes the batch to run when it is handed over, so runs that arrive while the device
  * is busy are gathered into the next batch, and a ticket whose run was taken by an earlier batch
  * finishes at once. A batch is one run of the queue: its MODEL_EXECUTION_TIMEOUT, its failure or
- * its retry after a backend process restart answer every run in it. A run's TIMEOUT and its
- * client's disconnection are its ticket's: a run still waiting when its ticket is dropped goes.
+ * its retry after a backend process restart answer every run in it. A run's TIMEOUT is its
+ * ticket's: a run still waiting when its ticket is dropped goes. A run whose client leaves
+ * while it waits goes at once (RunDropped); the batcher, not its ticket, listens for that, so
+ * that tickets left in the queue by runs already served hold nothing of their clients.
  */
 export class ModelBatcher {
   private pending: Pending[] = [];
@@ -81,9 +86,31 @@ export class ModelBatcher {
 
   submit(inputs: readonly Tensor[], outputCount: number, request: BatchRequest = {}): Promise<(Tensor | null)[]> {
     return new Promise((resolve, reject) => {
-      const p: Pending = { inputs, outputCount, samples: batchSamples(inputs), since: performance.now(), resolve, reject };
+      const { signal } = request;
+      const p: Pending = {
+        inputs,
+        outputCount,
+        samples: batchSamples(inputs),
+        since: performance.now(),
+        detach: () => undefined,
+        resolve,
+        reject,
+      };
+      if (signal?.aborted) {
+        reject(this.runner.failed(new RunDropped(), firstDim(p)));
+        return;
+      }
+      if (signal) {
+        const onAbort = (): void => {
+          if (this.remove(p)) reject(this.runner.failed(new RunDropped(), firstDim(p)));
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        p.detach = () => {
+          signal.removeEventListener('abort', onAbort);
+        };
+      }
       this.pending.push(p);
-      this.schedule(request, p);
+      this.schedule(request.queueTimeoutMs ? { queueTimeoutMs: request.queueTimeoutMs } : {}, p);
     });
   }
 
@@ -110,6 +137,7 @@ export class ModelBatcher {
     const i = this.pending.indexOf(p);
     if (i < 0) return false;
     this.pending.splice(i, 1);
+    p.detach();
     return true;
   }
 
@@ -142,6 +170,7 @@ export class ModelBatcher {
         if (minBatchSize > 0 && total < minBatchSize && !waitedEnough) continue;
       }
       this.pending = this.pending.filter((p) => !group.includes(p));
+      for (const p of group) p.detach();
       return this.checked(group);
     }
     return undefined;
