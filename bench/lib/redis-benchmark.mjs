@@ -6,18 +6,20 @@ import { openSync, closeSync } from 'node:fs';
 /**
  * `lastArgFile`, when given, is fed to redis-benchmark's stdin and sent as the command's last
  * argument (`-x`): that is how a payload larger than one argv string (128 KiB on Linux) travels.
+ * `connection` are more options for the connections (`-a password`, `--tls --cacert file`).
  */
 export async function redisBenchmark(options) {
   return (await redisBenchmarkStats(options)).rps;
 }
 
 /** Like redisBenchmark, with the latencies redis-benchmark reports: `{ rps, p50, p99 }` (ms). */
-export function redisBenchmarkStats({ port, clients, pipeline, requests, command, lastArgFile }) {
+export function redisBenchmarkStats({ port, clients, pipeline, requests, command, lastArgFile, connection = [] }) {
   const args = [
     '-h',
     '127.0.0.1',
     '-p',
     String(port),
+    ...connection,
     '-c',
     String(clients),
     '-P',

@@ -3,9 +3,9 @@
 import { spawn } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 
-export function redisCli(port, args, { lastArgFile } = {}) {
+export function redisCli(port, args, { lastArgFile, connection = [] } = {}) {
   const stdinFd = lastArgFile ? openSync(lastArgFile, 'r') : 'ignore';
-  const argv = ['-h', '127.0.0.1', '-p', String(port), '--raw', ...(lastArgFile ? ['-x'] : []), ...args];
+  const argv = ['-h', '127.0.0.1', '-p', String(port), ...connection, '--raw', ...(lastArgFile ? ['-x'] : []), ...args];
   return new Promise((resolve, reject) => {
     const child = spawn('redis-cli', argv, { stdio: [stdinFd, 'pipe', 'inherit'] });
     if (typeof stdinFd === 'number') closeSync(stdinFd);

@@ -26,10 +26,13 @@ export function startModelkv(args = [], bin = SERVER_BIN) {
   });
 }
 
-/** Runs redis-server without persistence on a free port and waits until it accepts connections. */
-export async function startRedis() {
+/**
+ * Runs redis-server on a free port and waits until it accepts connections; without persistence
+ * unless `args` (redis-server flags, e.g. `--appendonly yes --dir ...`) say otherwise.
+ */
+export async function startRedis(args = []) {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   let exited = false;

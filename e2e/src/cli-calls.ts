@@ -9,12 +9,12 @@ export type Cli = (args: string[], stdin?: Buffer) => Promise<CliValue>;
 /**
  * redis-cli bound to one server: the reply parsed from its output; stdin goes as the last
  * argument (-x). The server's port is read at each call, so a `useServer` handle can be bound
- * before its server starts.
+ * before its server starts. `options` go before the command (`--user u --pass p`, `--tls ...`).
  */
-export function cliFor(server: number | { readonly port: number }): Cli {
+export function cliFor(server: number | { readonly port: number }, options: readonly string[] = [], host?: string): Cli {
   return async (args, stdin) => {
     const port = typeof server === 'number' ? server : server.port;
-    const r = await redisCli(port, stdin ? ['-x', ...args] : args, stdin);
+    const r = await redisCli(port, [...options, ...(stdin ? ['-x', ...args] : args)], stdin, host);
     assert.equal(r.code, 0, `redis-cli ${args.join(' ')} exited with ${r.code}: ${r.stderr}`);
     return parseCli(r.stdout);
   };

@@ -9,7 +9,8 @@ export const SERVER_BIN = join(REPO_ROOT, 'packages/resp-server/dist/src/bin.js'
 /** Debian's python, which has python3-redis, numpy, torch and onnx (the one on PATH may not). */
 export const SYSTEM_PYTHON = '/usr/bin/python3';
 
-const READY_RE = /^Ready to accept connections tcp (.+):(\d+)\s*$/;
+/** The first listener's line: tcp, or tls for a server that serves TLS only. */
+const READY_RE = /^Ready to accept connections (tcp|tls) (.+):(\d+)\s*$/;
 // Not a measurement: only keeps a broken build from hanging the suite.
 const START_LIMIT_MS = 60_000;
 
@@ -73,9 +74,9 @@ export function startServer(options: StartOptions = {}): Promise<ServerHandle> {
       if (ready || !m) return;
       ready = true;
       clearTimeout(timer);
-      const host = m[1]!.replace(/^\[(.*)\]$/, '$1');
+      const host = m[2]!.replace(/^\[(.*)\]$/, '$1');
       resolveStart({
-        port: Number(m[2]),
+        port: Number(m[3]),
         host,
         pid: child.pid!,
         exited,

@@ -45,7 +45,10 @@ describe('a crash in native code is a crash of the backend process, not of the s
     );
     await assertServing('the crashing MODELSET');
     assert.deepEqual(await cli(['EXISTS', 'zipflip']), { integer: 0n });
-    assert.match(server.output(), /# TORCH backend process \(pid \d+\) died \(SIG(SEGV|ABRT)\) while loading the model; restarting it/);
+    assert.match(
+      server.output(),
+      /"level":"warning".*TORCH backend process \(pid \d+\) died \(SIG(SEGV|ABRT)\) while loading the model; restarting it/,
+    );
   });
 
   test('the script nested 6,000 parentheses deep is an ERR; nothing is stored', async () => {

@@ -92,7 +92,7 @@ describe('MODEL_EXECUTION_TIMEOUT with backends in processes of their own', () =
     assert.equal(fields.get('ai_runs_timed_out'), '1');
     const info = plain(await other.call('AI.INFO', 'spin')) as unknown[];
     assert.deepEqual([info[13], info[15]], [2n, 1n], 'AI.INFO counts the timed-out run as a call and an error');
-    assert.match(server.output(), /# script 'spin' timed out after 3000 ms/);
+    assert.match(server.output(), /"level":"warning".*script 'spin' timed out after 3000 ms/);
     assert.doesNotMatch(server.output(), /backend process \(pid \d+\) is killed/);
     await Promise.all([runaway.close(), other.close()]);
     await server.stop();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -111,9 +111,16 @@ for (const RESP of [2, 3] as const) {
 
     test('loadBackend with a bad path or a module that is no backend is an ERR', async () => {
       await rejectsWith(client.loadBackend('TORCH', join(dir, 'no-such-backend')), ModelkvError, /^ERR .*no-such-backend/);
-      const notBackend = join(dir, `not-a-backend-${RESP}.mjs`);
-      writeFileSync(notBackend, 'export const answer = 42;\n');
+      // A package declaring a backend (which the server checks before importing it) that exports none.
+      const notBackend = join(dir, `not-a-backend-${RESP}`);
+      mkdirSync(notBackend);
+      writeFileSync(
+        join(notBackend, 'package.json'),
+        JSON.stringify({ type: 'module', exports: './index.js', modelkv: { backend: 'ONNX' } }),
+      );
+      writeFileSync(join(notBackend, 'index.js'), 'export const answer = 42;\n');
       await rejectsWith(client.loadBackend('ONNX', notBackend), ModelkvError, /^ERR .*not a modelkv backend/);
+      await rejectsWith(client.loadBackend('TORCH', notBackend), ModelkvError, /^ERR .*declares ONNX, not TORCH/);
     });
 
     test('the connection keeps serving after every error', async () => {

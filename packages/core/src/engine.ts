@@ -12,6 +12,7 @@ import {
 } from './backend.js';
 import { BackendRegistry, type LoadedBackend, resolveBackendEntry } from './backend-loader.js';
 import { ModelBatcher } from './batcher.js';
+import { DeferredModelHandle, DeferredScriptHandle, runnableModel, runnableScript } from './deferred-handle.js';
 import { parseDevice } from './device.js';
 import { ReplyError, oneLine, toReplyError, wrongType } from './errors.js';
 import { HostedBackend } from './host/hosted-backend.js';
@@ -37,7 +38,9 @@ import type { EngineObserver, QueueStats, RunRecord, TensorMemory } from './obse
 import { isDeadlineError } from './native-pool.js';
 import { type QueuedRun, RunDropped, RunQueue, RunQueues, RunTimedOut, isRunWaitTimedOut } from './run-queue.js';
 import { RunStats } from './stats.js';
+import type { ValueStore } from './store.js';
 import { DEFAULT_MAX_TENSOR_BYTES, Tensor } from './tensor.js';
+import type { ValueRecord } from './value-record.js';
 
 /**
  * Where backends loaded by path run: `process` (each in a process of its own, restarted if it
@@ -64,6 +67,8 @@ export interface EngineOptions {
   readonly nonTensorOutputs?: 'skip' | 'tensor';
   /** Where the engine reports what happens. Default: nowhere. */
   readonly logger?: Logger;
+  /** Where values are kept. Default: a new in-memory `Keyspace`. */
+  readonly store?: ValueStore;
   /** Where backends loaded by path run. Default `process`. */
   readonly backendIsolation?: BackendIsolation;
   /**
@@ -71,6 +76,14 @@ export interface EngineOptions {
    * limit), or a function that says so at each run. Default 5000.
    */
   readonly modelExecutionTimeoutMs?: number | (() => number);
+}
+
+export interface RestoreOptions {
+  /**
+   * A model or script whose backend is not loaded is kept as stored bytes that answer ERR to
+   * runs until the backend is loaded (true), instead of being refused (false, the default).
+   */
+  readonly keepWithoutBackend?: boolean;
 }
 
 /** Counters of runs that did not run to the end, for INFO. */
@@ -142,9 +155,7 @@ export interface TaggedKey {
  * run queues. Usable in-process without any server; every failure is a `ReplyError`.
  */
 export class Engine {
-  readonly keyspace = new Keyspace((key, value) => {
-    this.notify((o) => o.removed?.(value.kind, key));
-  });
+  readonly keyspace: ValueStore;
   readonly backends: BackendRegistry;
   readonly queues: RunQueues;
   readonly maxTensorBytes: number;
@@ -171,6 +182,10 @@ export class Engine {
       threadsPerQueue: this.threads,
     };
     this.backends = new BackendRegistry(config);
+    this.keyspace = options.store ?? new Keyspace();
+    this.keyspace.onRemove((key, value) => {
+      this.notify((o) => o.removed?.(value.kind, key));
+    });
     this.queues = new RunQueues();
     this.maxTensorBytes = options.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
     this.backendsPath = options.cwd;
@@ -200,9 +215,23 @@ export class Engine {
 
   /**
    * Loads a backend from a path (relative to BACKENDSPATH): into a process of its own
-   * (`process` isolation), or into this one (`none`).
+   * (`process` isolation), or into this one (`none`). Models and scripts kept without it are
+   * loaded through it then.
    */
-  loadBackend(name: BackendName, path: string): Promise<LoadedBackend> {
+  async loadBackend(name: BackendName, path: string): Promise<LoadedBackend> {
+    const loaded = await this.startBackend(name, path);
+    await this.attachDeferred(loaded.backend);
+    return loaded;
+  }
+
+  /** Registers a backend object as it is, in this process (whatever the isolation). */
+  async registerBackend(backend: Backend): Promise<LoadedBackend> {
+    const loaded = await this.backends.register(backend);
+    await this.attachDeferred(loaded.backend);
+    return loaded;
+  }
+
+  private startBackend(name: BackendName, path: string): Promise<LoadedBackend> {
     const cwd = this.backendsPath;
     if (this.isolation === 'none') return this.backends.load(name, path, cwd);
     return this.backends.loadWith(name, path, () =>
@@ -217,11 +246,6 @@ export class Engine {
         logger: this.logger,
       }),
     );
-  }
-
-  /** Registers a backend object as it is, in this process (whatever the isolation). */
-  registerBackend(backend: Backend): Promise<LoadedBackend> {
-    return this.backends.register(backend);
   }
 
   /** Stops the backend processes. */
@@ -297,7 +321,7 @@ export class Engine {
     if (args.blob.length === 0) throw new ReplyError('model blob is empty');
     let handle;
     try {
-      handle = await backend.loadModel(args.blob, { device, inputs, outputs, nonTensorOutputs: this.nonTensorOutputs });
+      handle = await backend.loadModel(args.blob, this.modelOptions(args));
     } catch (err) {
       // The backend's own words, as the reference replied them.
       throw toReplyError(err);
@@ -306,20 +330,10 @@ export class Engine {
       await this.release(handle, k);
       throw wrongType();
     }
-    this.keyspace.set(k, {
-      kind: 'model',
-      key: k,
-      backend: args.backend,
-      device: args.device.toUpperCase(),
-      tag: args.tag ?? '',
-      batching: { ...batching },
-      inputs: [...inputs],
-      outputs: [...outputs],
-      blob: args.blob,
-      handle,
-      stats: new RunStats(),
-      lease: new Lease(() => this.release(handle, k)),
-    });
+    this.keyspace.set(
+      k,
+      modelValue(k, { ...args, batching }, handle, () => this.release(handle, k)),
+    );
   }
 
   /** The model at `key`; `emptyMessage` words the error when there is none. */
@@ -372,6 +386,8 @@ export class Engine {
    * a mismatch counts as a call and an error, as the reference counted it.
    */
   runModel(model: StoredModel, inputs: readonly Tensor[], outputCount: number, request: RunRequest = {}): Promise<(Tensor | null)[]> {
+    // A model kept without its backend answers ERR (not a call); once loaded, runs go to the handle behind it.
+    runnableModel(model.handle);
     if (model.batching.batchSize > 0) return this.runBatched(model, inputs, outputCount, request);
     const samples = inputs[0]?.shape[0] ?? 0;
     return this.execute(model, samples, request, async (o) => {
@@ -426,7 +442,7 @@ export class Engine {
     const entryPoints = args.entryPoints ?? [];
     let handle;
     try {
-      handle = await backend.compileScript(args.source, { device: dev, ...(entryPoints.length > 0 ? { entryPoints } : {}) });
+      handle = await backend.compileScript(args.source, scriptOptions(args));
     } catch (err) {
       throw toReplyError(err);
     }
@@ -437,17 +453,10 @@ export class Engine {
       if (missing !== undefined) throw new ReplyError(`Function ${missing} does not exist in the given script.`);
       throw wrongType();
     }
-    this.keyspace.set(k, {
-      kind: 'script',
-      key: k,
-      device: args.device.toUpperCase(),
-      tag: args.tag ?? '',
-      entryPoints: [...entryPoints],
-      source: args.source,
-      handle,
-      stats: new RunStats(),
-      lease: new Lease(() => this.release(handle, k)),
-    });
+    this.keyspace.set(
+      k,
+      scriptValue(k, args, handle, () => this.release(handle, k)),
+    );
   }
 
   /** The script at `key`; `emptyMessage` words the error when there is none. */
@@ -486,8 +495,10 @@ export class Engine {
    * of the run (a call and an error), as the reference counted it.
    */
   runScript(script: StoredScript, call: ScriptCall, outputCount: number, request: RunRequest = {}): Promise<Tensor[]> {
+    // A script kept without TORCH answers ERR (not a call); once loaded, runs go to the handle behind it.
+    runnableScript(script.handle);
     const run = this.execute(script, -1, request, async (o) => {
-      const handle = script.handle;
+      const handle = runnableScript(script.handle);
       const names = handle.functionNames;
       if (names && !names.includes(call.fn)) throw new ReplyError(`function '${call.fn}' is not defined in the script`);
       let result: TimedOutputs;
@@ -510,6 +521,97 @@ export class Engine {
       return { outputs: tensorsOnly(result.outputs), durationUs: result.durationUs };
     });
     return run.then((outputs) => tensorsOnly(outputs));
+  }
+
+  // ---- restoring stored values ----------------------------------------------------------
+
+  /**
+   * Stores a value read back from disk, replacing whatever the key holds. Models and scripts are
+   * loaded through their backends again; one whose backend is not loaded is refused with an
+   * ReplyError naming the key and the backend, or kept as stored bytes with `keepWithoutBackend`.
+   */
+  async restore(key: Key, record: ValueRecord, options: RestoreOptions = {}): Promise<void> {
+    const k = keyString(key);
+    switch (record.kind) {
+      case 'tensor':
+        this.keyspace.set(k, { kind: 'tensor', tensor: record.tensor });
+        return;
+      case 'model': {
+        const args = { ...record.model, batching: record.model.batching ?? NO_BATCHING };
+        const loaded = this.backends.list().find((b) => b.name === args.backend);
+        let handle: ModelHandle;
+        if (loaded) {
+          try {
+            handle = await loaded.backend.loadModel(args.blob, this.modelOptions(args));
+          } catch (err) {
+            throw toReplyError(err, `could not load the ${args.backend} model at key '${k}'`);
+          }
+        } else if (options.keepWithoutBackend) {
+          handle = new DeferredModelHandle(args.backend);
+          this.logger.warning('model kept without its backend: it answers ERR until the backend is loaded', {
+            key: k,
+            backend: args.backend,
+          });
+        } else {
+          throw missingBackend(k, 'model', args.backend);
+        }
+        this.keyspace.set(
+          k,
+          modelValue(k, args, handle, () => this.release(handle, k)),
+        );
+        return;
+      }
+      case 'script': {
+        const args = record.script;
+        const torch = this.backends.list().find((b) => b.name === 'TORCH')?.backend;
+        let handle: ScriptHandle;
+        if (torch?.compileScript) {
+          try {
+            handle = await torch.compileScript(args.source, scriptOptions(args));
+          } catch (err) {
+            throw toReplyError(err, `could not compile the script at key '${k}'`);
+          }
+        } else if (options.keepWithoutBackend) {
+          handle = new DeferredScriptHandle();
+          this.logger.warning('script kept without its backend: it answers ERR until TORCH is loaded', { key: k });
+        } else {
+          throw missingBackend(k, 'script', 'TORCH');
+        }
+        this.keyspace.set(
+          k,
+          scriptValue(k, args, handle, () => this.release(handle, k)),
+        );
+        return;
+      }
+    }
+  }
+
+  /** Loads the models and scripts kept without `backend` now that it is loaded. */
+  private async attachDeferred(backend: Backend): Promise<void> {
+    const waiting: (StoredModel | StoredScript)[] = [];
+    for (const k of this.keyspace.keys()) {
+      const v = this.keyspace.get(k);
+      if (v?.kind === 'model' && v.handle instanceof DeferredModelHandle && v.backend === backend.name) waiting.push(v);
+      if (v?.kind === 'script' && v.handle instanceof DeferredScriptHandle && backend.name === 'TORCH') waiting.push(v);
+    }
+    for (const v of waiting) {
+      try {
+        if (v.kind === 'model' && v.handle instanceof DeferredModelHandle) {
+          v.handle.attach(await backend.loadModel(v.blob, this.modelOptions(v)));
+        } else if (v.kind === 'script' && v.handle instanceof DeferredScriptHandle && backend.compileScript) {
+          v.handle.attach(await backend.compileScript(v.source, scriptOptions(v)));
+        }
+      } catch (err) {
+        const reason = oneLine(err instanceof Error ? err.message : String(err));
+        if (v.handle instanceof DeferredModelHandle || v.handle instanceof DeferredScriptHandle) v.handle.failure = reason;
+        this.logger.warning(`a kept ${v.kind} could not be loaded by backend ${backend.name}`, { reason });
+      }
+    }
+  }
+
+  /** How a backend loads a model stored with `m`. */
+  private modelOptions(m: { readonly device: string; readonly inputs?: readonly string[]; readonly outputs?: readonly string[] }) {
+    return { device: parseDevice(m.device), inputs: m.inputs ?? [], outputs: m.outputs ?? [], nonTensorOutputs: this.nonTensorOutputs };
   }
 
   // ---- statistics ------------------------------------------------------------------------
@@ -569,10 +671,16 @@ export class Engine {
       if (t && t.byteLength > this.maxTensorBytes) throw new ReplyError(`output tensor of ${t.byteLength} bytes exceeds the limit`);
     }
     this.assertTensorKeys(keys);
-    keys.forEach((k, i) => {
-      const t = outputs[i];
-      if (t) this.keyspace.set(keyString(k), { kind: 'tensor', tensor: t });
-    });
+    // One run's outputs are stored together: observers (the append-only file) keep them so.
+    this.keyspace.beginGroup();
+    try {
+      keys.forEach((k, i) => {
+        const t = outputs[i];
+        if (t) this.keyspace.set(keyString(k), { kind: 'tensor', tensor: t });
+      });
+    } finally {
+      this.keyspace.endGroup();
+    }
   }
 
   /** Refuses, with WRONGTYPE, keys that hold something other than a tensor (OUTPUTS keys, before a run). */
@@ -759,6 +867,51 @@ export class Engine {
   }
 }
 
+/** The stored record of a model: what MODELSET / MODELSTORE was given, with the loaded handle. */
+function modelValue(key: string, args: ModelSetArgs, handle: ModelHandle, release: () => Promise<void>): StoredModel {
+  return {
+    kind: 'model',
+    key,
+    backend: args.backend,
+    device: args.device.toUpperCase(),
+    tag: args.tag ?? '',
+    batching: { ...(args.batching ?? NO_BATCHING) },
+    inputs: [...(args.inputs ?? [])],
+    outputs: [...(args.outputs ?? [])],
+    blob: args.blob,
+    handle,
+    stats: new RunStats(),
+    lease: new Lease(release),
+  };
+}
+
+/** How TORCH compiles a script stored with `args` (its entry points, when it has some). */
+function scriptOptions(args: { readonly device: string; readonly entryPoints?: readonly string[] }) {
+  const entryPoints = args.entryPoints ?? [];
+  return { device: parseDevice(args.device), ...(entryPoints.length > 0 ? { entryPoints } : {}) };
+}
+
+/** The stored record of a script: what SCRIPTSET / SCRIPTSTORE was given, with the compiled handle. */
+function scriptValue(key: string, args: ScriptSetArgs, handle: ScriptHandle, release: () => Promise<void>): StoredScript {
+  return {
+    kind: 'script',
+    key,
+    device: args.device.toUpperCase(),
+    tag: args.tag ?? '',
+    entryPoints: [...(args.entryPoints ?? [])],
+    source: args.source,
+    handle,
+    stats: new RunStats(),
+    lease: new Lease(release),
+  };
+}
+
+function missingBackend(key: string, what: 'model' | 'script', backend: BackendName): ReplyError {
+  return new ReplyError(
+    `key '${key}' holds a ${backend} ${what} but backend ${backend} is not loaded: load it first with --loadbackend ${backend} <path>, or start with --keep-models-without-backend yes to keep such values until it is loaded`,
+  );
+}
+
 /** The backend a model or script runs on. */
 function ownerBackend(owner: StoredModel | StoredScript): BackendName {
   return owner.kind === 'model' ? owner.backend : 'TORCH';
@@ -779,11 +932,12 @@ function checkOutputCount(outputs: readonly unknown[], outputCount: number): voi
 
 /** A run's input and output counts against what the model (or its MODELSET names) says, when it says. */
 function checkRunCounts(model: StoredModel, inputs: readonly Tensor[], outputCount: number): void {
-  const expectedIn = model.handle.inputNames?.length ?? (model.inputs.length || undefined);
+  const handle = runnableModel(model.handle);
+  const expectedIn = handle.inputNames?.length ?? (model.inputs.length || undefined);
   if (expectedIn !== undefined && inputs.length !== expectedIn) {
     throw new ReplyError(`model expects ${expectedIn} inputs, got ${inputs.length}`);
   }
-  const expectedOut = model.handle.outputNames?.length ?? (model.outputs.length || undefined);
+  const expectedOut = handle.outputNames?.length ?? (model.outputs.length || undefined);
   if (expectedOut !== undefined && outputCount !== expectedOut) {
     throw new ReplyError(`model has ${expectedOut} outputs, got ${outputCount} OUTPUTS keys`);
   }
@@ -791,7 +945,7 @@ function checkRunCounts(model: StoredModel, inputs: readonly Tensor[], outputCou
 
 /** Runs a model's handle once, measured (by its backend process, when it has one). */
 async function runHandle(model: StoredModel, inputs: readonly Tensor[], outputCount: number, options: RunOptions): Promise<TimedOutputs> {
-  const handle = model.handle;
+  const handle = runnableModel(model.handle);
   const result =
     handle instanceof HostedModel
       ? await handle.runTimed(inputs, outputCount, options)

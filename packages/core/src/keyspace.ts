@@ -3,6 +3,7 @@ import { ReplyError, wrongType } from './errors.js';
 import { globMatch } from './glob.js';
 import type { TensorMemory } from './observer.js';
 import { RunStats } from './stats.js';
+import type { ChangeListener, RemovalListener, StoreChange, StoreView, ValueStore } from './store.js';
 import type { Tensor } from './tensor.js';
 
 /**
@@ -147,18 +148,26 @@ export interface ScanResult {
   readonly keys: string[];
 }
 
-/** Told of each model or script that leaves the keyspace (deleted, overwritten or flushed). */
-export type RemovalListener = (key: string, value: StoredModel | StoredScript) => void;
-
-/** The keyspace: typed values under binary-safe keys. Keys here are latin1 strings. */
-export class Keyspace {
+/**
+ * The in-memory keyspace: typed values under binary-safe keys (latin1 strings). Every change is
+ * reported to the listeners, and point-in-time views can be taken while writes go on.
+ */
+export class Keyspace implements ValueStore {
   private readonly entries = new Map<string, Entry>();
   private nextSeq = 1;
   private bytes = 0;
+  private listeners: ChangeListener[] = [];
+  private views: KeyspaceView[] = [];
+  private groupDepth = 0;
+  private removalListeners: RemovalListener[] = [];
   private tensors = 0;
   private tensorBytes = 0;
+  private modelBytes = 0;
 
-  constructor(private readonly onRemove?: RemovalListener) {}
+  /** `onRemove`, if given, is subscribed as with `onRemove()`. */
+  constructor(onRemove?: RemovalListener) {
+    if (onRemove) this.removalListeners.push(onRemove);
+  }
 
   get size(): number {
     return this.entries.size;
@@ -172,6 +181,11 @@ export class Keyspace {
   /** The tensors held and their data's bytes. */
   get tensorMemory(): TensorMemory {
     return { count: this.tensors, bytes: this.tensorBytes };
+  }
+
+  /** The part of memoryUsage that is model blobs (the server estimates backends' memory from it). */
+  get modelBlobBytes(): number {
+    return this.modelBytes;
   }
 
   get(key: string): StoredValue | undefined {
@@ -188,21 +202,29 @@ export class Keyspace {
 
   set(key: string, value: StoredValue): void {
     const old = this.entries.get(key);
-    if (old) this.forget(key, old.value);
+    if (old) {
+      if (this.views.length !== 0) this.preserve(key, old);
+      this.forget(key, old.value);
+    }
     // Overwriting keeps the key's place in iteration order, and so its SCAN position.
     this.entries.set(key, { seq: old ? old.seq : this.nextSeq++, value });
     this.bytes += sizeOf(value);
     if (value.kind === 'tensor') {
       this.tensors++;
       this.tensorBytes += value.tensor.memoryUsage;
+    } else if (value.kind === 'model') {
+      this.modelBytes += value.blob.length;
     }
+    if (this.listeners.length !== 0) this.emit({ type: 'set', key, value });
   }
 
   delete(key: string): boolean {
     const old = this.entries.get(key);
     if (!old) return false;
+    if (this.views.length !== 0) this.preserve(key, old);
     this.entries.delete(key);
     this.forget(key, old.value);
+    if (this.listeners.length !== 0) this.emit({ type: 'delete', key });
     return true;
   }
 
@@ -211,6 +233,8 @@ export class Keyspace {
   }
 
   flush(): void {
+    if (this.listeners.length !== 0) this.emit({ type: 'flush' });
+    if (this.views.length !== 0) for (const [k, e] of this.entries) this.preserve(k, e);
     for (const [key, e] of this.entries) this.forget(key, e.value);
     this.entries.clear();
   }
@@ -250,6 +274,46 @@ export class Keyspace {
     return c;
   }
 
+  beginGroup(): void {
+    if (this.groupDepth++ === 0 && this.listeners.length !== 0) this.emit({ type: 'begin' });
+  }
+
+  endGroup(): void {
+    if (this.groupDepth === 0) return;
+    if (--this.groupDepth === 0 && this.listeners.length !== 0) this.emit({ type: 'end' });
+  }
+
+  onChange(listener: ChangeListener): () => void {
+    this.listeners = [...this.listeners, listener];
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
+
+  onRemove(listener: RemovalListener): () => void {
+    this.removalListeners = [...this.removalListeners, listener];
+    return () => {
+      this.removalListeners = this.removalListeners.filter((l) => l !== listener);
+    };
+  }
+
+  view(): StoreView {
+    const view = new KeyspaceView(this.entries, this.nextSeq, (v) => {
+      this.views = this.views.filter((x) => x !== v);
+    });
+    this.views = [...this.views, view];
+    return view;
+  }
+
+  private emit(change: StoreChange): void {
+    // A copy-on-subscribe array: a listener that unsubscribes here does not disturb the loop.
+    for (const l of this.listeners) l(change);
+  }
+
+  private preserve(key: string, entry: Entry): void {
+    for (const v of this.views) v.preserve(key, entry);
+  }
+
   private forget(key: string, value: StoredValue): void {
     this.bytes -= sizeOf(value);
     if (value.kind === 'tensor') {
@@ -257,8 +321,73 @@ export class Keyspace {
       this.tensorBytes -= value.tensor.memoryUsage;
       return;
     }
+    if (value.kind === 'model') this.modelBytes -= value.blob.length;
     value.lease.drop();
-    this.onRemove?.(key, value);
+    for (const l of this.removalListeners) l(key, value);
+  }
+}
+
+/**
+ * The entries with a sequence number below `limit`, as they were when the view was taken. It
+ * walks the live map in insertion (= sequence) order; a value replaced or removed before the walk
+ * reached it was handed to `preserve` first, and is returned instead of the live one (or, for a
+ * removed key, after the walk).
+ */
+class KeyspaceView implements StoreView {
+  readonly total: number;
+  private readonly iterator: Iterator<[string, Entry]>;
+  private readonly preserved = new Map<string, StoredValue>();
+  /** Sequence of the last entry the walk returned: entries up to it need no preserving. */
+  private reached = 0;
+  private walking = true;
+  private tail: Iterator<[string, StoredValue]> | undefined;
+  private closed = false;
+
+  constructor(
+    entries: Map<string, Entry>,
+    private readonly limit: number,
+    private readonly onClose: (view: KeyspaceView) => void,
+  ) {
+    this.total = entries.size;
+    this.iterator = entries.entries();
+  }
+
+  preserve(key: string, entry: Entry): void {
+    if (entry.seq >= this.limit || entry.seq <= this.reached || this.preserved.has(key)) return;
+    if (!this.walking) return;
+    this.preserved.set(key, entry.value);
+  }
+
+  next(): [string, StoredValue] | undefined {
+    if (this.closed) return undefined;
+    while (this.walking) {
+      const step = this.iterator.next();
+      if (step.done) {
+        this.walking = false;
+        break;
+      }
+      const [key, entry] = step.value;
+      if (entry.seq >= this.limit) continue;
+      this.reached = entry.seq;
+      const old = this.preserved.get(key);
+      if (old !== undefined) {
+        this.preserved.delete(key);
+        return [key, old];
+      }
+      return [key, entry.value];
+    }
+    this.tail ??= this.preserved.entries();
+    const step = this.tail.next();
+    if (!step.done) return step.value;
+    this.close();
+    return undefined;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.preserved.clear();
+    this.onClose(this);
   }
 }
 

@@ -1,7 +1,8 @@
 import { BACKEND_ISOLATIONS, type BackendIsolation, type BackendName, parseBackendName } from '@modelkv/core';
 import { parseMemory, parseYesNo } from './args.js';
 import { COMPAT_VERSIONS, parseCompat } from './compat.js';
-import { parseExecutionTimeout } from './config.js';
+import { applyStartParams, defaultSettings, isStartParam, parseExecutionTimeout } from './config.js';
+import { MULTI_WORD_FLAGS, SettingError, applySecurityFlag, isSecurityFlag } from './security-options.js';
 import type { BackendToLoad, ServerOptions } from './server.js';
 
 export interface CliRequest {
@@ -14,8 +15,10 @@ export const USAGE = `Usage: modelkv-server [options]
 A tensor and model server speaking the Redis protocol (RESP2/RESP3) with the RedisAI command set.
 
 Options (redis-server style, "--name value"; "--name=value" works too):
-  --port N                    TCP port, 0 picks a free one (default 6380)
-  --bind ADDR                 address to listen on (default 127.0.0.1)
+  --port N                    TCP port (default 6380); 0 picks a free one, or with --tls-port
+                              serves TLS only
+  --bind ADDR [ADDR ...]      addresses to listen on (default 127.0.0.1); a leading '-' makes
+                              an address optional
   --loadbackend NAME PATH     load a backend (TF, TORCH or ONNX) from a package directory or
                               JS file before accepting connections; repeatable
   --threads-per-queue N       runs executing at once per backend and device queue (default 1)
@@ -39,11 +42,62 @@ Options (redis-server style, "--name value"; "--name=value" works too):
                               (default yes)
   --redisai-compat 0.9|1.2    answer like RedisAI 0.9 (default) or 1.2 where their replies differ
   --model-chunk-size BYTES    largest piece of a model blob in AI.MODELGET replies (default 511mb)
+
+Access, TLS, limits and logs (CONFIG GET/SET names; see README "Running it safely"):
+  --requirepass PASS          password of the default user
+  --aclfile FILE              ACL users file (ACL LOAD / ACL SAVE); loaded at start
+  --acllog-max-len N          ACL LOG entries kept (default 128)
+  --protected-mode yes|no     without a password, refuse non-loopback clients (default yes)
+  --enable-loadbackend-command no|yes|local
+                              who may run AI.CONFIG LOADBACKEND (default local: loopback clients)
+  --backends-path DIR         AI.CONFIG LOADBACKEND loads only from inside DIR
+  --loadbackend-allow-files yes|no
+                              AI.CONFIG LOADBACKEND may load a bare JS file (default no)
+  --tls-port N                TLS port (default 0: none)
+  --tls-cert-file FILE        server certificate (PEM)
+  --tls-key-file FILE         server private key (PEM)
+  --tls-ca-cert-file FILE     CA that signs client certificates (PEM)
+  --tls-auth-clients yes|no|optional
+                              require client certificates (default yes)
+  --maxmemory BYTES           refuse data-adding commands past this (e.g. 1gb; default 0: none)
+  --maxmemory-policy noeviction
+  --timeout SECONDS           close clients idle this long (default 0: never)
+  --client-query-buffer-limit BYTES
+                              largest request in progress a client may hold (default 1gb)
+  --client-output-buffer-limit 'normal HARD SOFT SECONDS'
+                              close a client whose unsent replies pass HARD, or SOFT for SECONDS
+  --loglevel debug|verbose|notice|warning
+                              (default notice)
+  --logfile FILE              append the log there (default: stdout)
+
+Persistence (redis.conf's names and meanings):
+  --dir DIR                   where the snapshot and the append-only file live (default: cwd)
+  --dbfilename NAME           snapshot file name (default dump.rdb)
+  --save "SECS CHANGES ..."   snapshot when CHANGES writes happened within SECS seconds;
+                              "" (the default) takes none by itself
+  --appendonly yes|no         log every write to the append-only file (default no)
+  --appendfilename NAME       append-only file name (default appendonly.aof)
+  --appenddirname NAME        directory of its files, inside --dir (default appendonlydir)
+  --appendfsync always|everysec|no
+                              when the append-only file is synced (default everysec)
+  --auto-aof-rewrite-percentage N, --auto-aof-rewrite-min-size BYTES
+                              rewrite the file once it grew N% past its last rewrite (100, 64mb)
+  --aof-load-truncated yes|no load a file cut short at its end (default yes)
+  --aof-use-rdb-preamble yes|no
+                              rewritten files start with a snapshot (default yes)
+  --stop-writes-on-bgsave-error yes|no
+                              refuse writes while snapshots fail (default yes)
+  --keep-models-without-backend yes|no
+                              at start, keep models whose backend is not loaded as stored
+                              values that answer ERR until it is (default no: refuse to start)
+  --enable-debug-command no|yes|local
+                              who may run DEBUG (RELOAD) (default no)
   -h, --help                  show this help
   -v, --version               show the version
 
 Once listening it prints: Ready to accept connections tcp <host>:<port>
-(after "Metrics served at http://<host>:<port>/metrics" when the endpoint is on).`;
+(after "Metrics served at http://<host>:<port>/metrics" when the endpoint is on, and followed by
+"Ready to accept connections tls <host>:<port>" for a TLS listener, or only that one for TLS only).`;
 
 /** Thrown for a command line that cannot be used; the message says why. */
 export class UsageError extends Error {}
@@ -54,6 +108,7 @@ export function parseCliArgs(args: readonly string[]): CliRequest {
     -readonly [K in keyof ServerOptions]: ServerOptions[K];
   } = {};
   const backends: BackendToLoad[] = [];
+  const config: [string, string][] = [];
   const queue = args.flatMap((a) => {
     const eq = a.indexOf('=');
     return a.startsWith('--') && eq > 2 ? [a.slice(0, eq), a.slice(eq + 1)] : [a];
@@ -85,9 +140,12 @@ export function parseCliArgs(args: readonly string[]): CliRequest {
         options.port = port;
         break;
       }
-      case '--bind':
-        options.bind = take(flag);
+      case '--bind': {
+        const addresses = [take(flag)];
+        while (queue.length > 0 && !queue[0]!.startsWith('--')) addresses.push(queue.shift()!);
+        options.bind = addresses.join(' ');
         break;
+      }
       case '--loadbackend': {
         const nameWord = take(flag);
         let name: BackendName;
@@ -172,10 +230,39 @@ export function parseCliArgs(args: readonly string[]): CliRequest {
         options.protoMaxBulkLen = n;
         break;
       }
-      default:
-        throw new UsageError(`unknown option '${flag}' (see --help)`);
+      case '--save': {
+        // As redis-server: the words up to the next option are the save points.
+        const words: string[] = [take(flag)];
+        while (queue.length > 0 && !queue[0]!.startsWith('--')) words.push(queue.shift()!);
+        config.push(['save', words.join(' ')]);
+        break;
+      }
+      default: {
+        const name = flag.slice(2);
+        if (flag.startsWith('--') && !isSecurityFlag(name) && isStartParam(name)) {
+          config.push([name.toLowerCase(), take(flag)]);
+          break;
+        }
+        if (!flag.startsWith('--') || !isSecurityFlag(name)) throw new UsageError(`unknown option '${flag}' (see --help)`);
+        let value = take(flag);
+        if (MULTI_WORD_FLAGS.has(name)) {
+          while (queue.length > 0 && !queue[0]!.startsWith('--')) value += ` ${queue.shift()!}`;
+        }
+        try {
+          applySecurityFlag(options, name, value);
+        } catch (err) {
+          if (err instanceof SettingError) throw new UsageError(err.message);
+          throw err;
+        }
+      }
     }
   }
+  try {
+    applyStartParams(defaultSettings(), config);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (config.length > 0) options.config = config;
   options.backends = backends;
   return { action: 'run', options };
 }

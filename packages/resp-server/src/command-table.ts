@@ -18,7 +18,8 @@ export type CommandFlag =
   | 'fast'
   | 'no_auth'
   | 'no_mandatory_keys'
-  | 'allow_busy';
+  | 'allow_busy'
+  | 'no_multi';
 
 export type CommandGroup = 'connection' | 'generic' | 'server' | 'module';
 
@@ -44,6 +45,10 @@ export interface CommandSpec {
   readonly movableKeys: boolean;
   /** ACL categories, e.g. `@read`, `@fast`. */
   readonly categories: readonly string[];
+  /** Derived from the flags, for the checks before every command: may run before AUTH. */
+  readonly noAuth: boolean;
+  /** Derived from the flags: refused past maxmemory. */
+  readonly denyOom: boolean;
   /** For COMMAND DOCS; each key argument names the key spec that finds it. */
   readonly arguments?: readonly CommandArgument[];
   readonly summary: string;
@@ -66,8 +71,14 @@ export interface CommandDeclaration {
   readonly keySpecs?: readonly KeySpecDeclaration[];
   readonly keys?: KeysFunction;
   readonly arguments?: readonly CommandArgument[];
-  /** Default: from the flags and the group. */
+  /** Default: from the flags, the group and `dangerous`. */
   readonly categories?: readonly string[];
+  /**
+   * The command is in `@dangerous` (as `admin` ones are), so that `-@dangerous` keeps a user from
+   * it: it makes the server run code a client sent or named (a model, a script, a backend), or,
+   * as in Redis, it empties the keyspace or reveals all of it or the server's state.
+   */
+  readonly dangerous?: boolean;
   /** Default: 1.0.0. */
   readonly since?: string;
   readonly subcommands?: readonly CommandSpec[];
@@ -84,7 +95,9 @@ export function command(decl: CommandDeclaration): CommandSpec {
     keySpecs,
     legacyKeys: range,
     movableKeys: movable,
-    categories: decl.categories ?? defaultCategories(decl.flags, decl.group),
+    categories: decl.categories ?? defaultCategories(decl.flags, decl.group, decl.dangerous === true),
+    noAuth: decl.flags.includes('no_auth'),
+    denyOom: decl.flags.includes('denyoom'),
     since: decl.since ?? '1.0.0',
   };
 }
@@ -94,14 +107,16 @@ export function aiCommand(decl: Omit<CommandDeclaration, 'group'>): CommandSpec 
   return command({ group: 'module', since: '0.9.0', ...decl });
 }
 
-function defaultCategories(flags: readonly CommandFlag[], group: CommandGroup): string[] {
+function defaultCategories(flags: readonly CommandFlag[], group: CommandGroup, dangerous: boolean): string[] {
   const out: string[] = [];
   if (flags.includes('write')) out.push('@write');
   if (flags.includes('readonly')) out.push('@read');
   if (group === 'connection') out.push('@connection');
   if (group === 'generic') out.push('@keyspace');
   if (flags.includes('admin')) out.push('@admin', '@dangerous');
+  else if (dangerous) out.push('@dangerous');
   out.push(flags.includes('fast') ? '@fast' : '@slow');
+  if (group === 'module') out.push('@ai');
   return out;
 }
 

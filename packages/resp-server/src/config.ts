@@ -1,12 +1,19 @@
 import { type BackendIsolation, DEFAULT_MODEL_EXECUTION_TIMEOUT_MS, ReplyError, globMatch } from '@modelkv/core';
+import { type PersistenceSettings, defaultPersistenceSettings } from '@modelkv/persistence';
 import { parseMemory, parseYesNo } from './args.js';
 import { formatPercentile, parsePercentiles } from './command-stats.js';
 import { type Compat, COMPAT_VERSIONS, parseCompat } from './compat.js';
+import { PERSISTENCE_PARAMS } from './config-persistence.js';
 import { DEFAULT_MAX_BULK_LENGTH } from './resp-parser.js';
+import { SECURITY_PARAMS, type SecuritySettings, defaultSecuritySettings } from './security-options.js';
+
+/** Who may run DEBUG: nobody, everybody, or clients on a loopback address (Redis's enable-debug-command). */
+export type CommandAccess = 'no' | 'yes' | 'local';
 
 /** Settings the server runs with; CONFIG GET shows them, CONFIG SET changes the mutable ones. */
-export interface ServerSettings {
+export interface ServerSettings extends SecuritySettings, PersistenceSettings {
   port: number;
+  /** Addresses to listen on, separated by spaces (Redis's `bind`). */
   bind: string;
   protoMaxBulkLen: number;
   threadsPerQueue: number;
@@ -14,6 +21,7 @@ export interface ServerSettings {
   interOpThreads: number;
   allowUnsafeOps: boolean;
   maxClients: number;
+  enableDebugCommand: CommandAccess;
   /** Port of the Prometheus endpoint; 0: none. */
   metricsPort: number;
   metricsBind: string;
@@ -40,6 +48,8 @@ export const DEFAULT_BIND = '127.0.0.1';
 
 export function defaultSettings(): ServerSettings {
   return {
+    ...defaultSecuritySettings(),
+    ...defaultPersistenceSettings(),
     port: DEFAULT_PORT,
     bind: DEFAULT_BIND,
     protoMaxBulkLen: DEFAULT_MAX_BULK_LENGTH,
@@ -48,6 +58,7 @@ export function defaultSettings(): ServerSettings {
     interOpThreads: 0,
     allowUnsafeOps: false,
     maxClients: 10000,
+    enableDebugCommand: 'no',
     metricsPort: 0,
     metricsBind: DEFAULT_BIND,
     metricsMaxKeys: DEFAULT_METRICS_MAX_KEYS,
@@ -68,16 +79,18 @@ export function parseExecutionTimeout(value: string): number | undefined {
   return Number(value);
 }
 
-interface Param {
+export interface Param {
   readonly name: string;
   get(s: ServerSettings): string;
-  /** Returns why the value is refused, or applies it. Absent: the parameter is immutable. */
+  /** Returns why the value is refused, or applies it. Absent: the parameter is fixed. */
   set?(s: ServerSettings, value: string): string | undefined;
+  /** Settable at start (command line) only; CONFIG SET refuses it. */
+  readonly startOnly?: boolean;
 }
 
 const MIN_BULK_LEN = 1024 * 1024;
 
-/** The parameters CONFIG knows. `save` and `appendonly` answer what clients probing for persistence expect. */
+/** The parameters CONFIG knows. */
 const PARAMS: readonly Param[] = [
   { name: 'port', get: (s) => String(s.port) },
   { name: 'bind', get: (s) => s.bind },
@@ -159,21 +172,28 @@ const PARAMS: readonly Param[] = [
       return undefined;
     },
   },
-  { name: 'save', get: () => '', set: (_s, v) => (v === '' ? undefined : 'this server does not persist data') },
+  ...PERSISTENCE_PARAMS,
   {
-    name: 'appendonly',
-    get: () => 'no',
-    set: (_s, v) => (v.toLowerCase() === 'no' ? undefined : 'this server does not persist data'),
+    name: 'enable-debug-command',
+    startOnly: true,
+    get: (s) => s.enableDebugCommand,
+    set: (s, v) => {
+      const w = v.toLowerCase();
+      if (w !== 'no' && w !== 'yes' && w !== 'local') return 'argument(s) must be one of the following: no, yes, local';
+      s.enableDebugCommand = w;
+      return undefined;
+    },
   },
   { name: 'databases', get: () => '1' },
-  { name: 'maxmemory', get: () => '0' },
-  { name: 'timeout', get: () => '0' },
-  { name: 'dir', get: () => process.cwd() },
+  ...SECURITY_PARAMS,
 ];
 
 const BY_NAME = new Map(PARAMS.map((p) => [p.name, p]));
 
 export class ServerConfig {
+  /** Called with the names of the parameters a CONFIG SET changed, once they are applied. */
+  onChange: (names: readonly string[]) => void = () => undefined;
+
   constructor(readonly settings: ServerSettings) {}
 
   /** Name/value pairs of the parameters matching any of the glob patterns (case-insensitive). */
@@ -194,7 +214,7 @@ export class ServerConfig {
       if (!p) throw new ReplyError(`Unknown option or number of arguments for CONFIG SET - '${rawName}'`);
       if (seen.has(name)) throw setFailed(rawName, 'duplicate parameter');
       seen.add(name);
-      if (!p.set) throw setFailed(rawName, "can't set immutable config");
+      if (!p.set || p.startOnly) throw setFailed(rawName, "can't set immutable config");
     }
     const trial = { ...this.settings };
     for (const [rawName, value] of pairs) {
@@ -202,9 +222,30 @@ export class ServerConfig {
       if (why !== undefined) throw setFailed(rawName, why);
     }
     Object.assign(this.settings, trial);
+    this.onChange([...seen]);
   }
 }
 
 function setFailed(name: string, why: string): ReplyError {
   return new ReplyError(`CONFIG SET failed (possibly related to argument '${name}') - ${why}`);
+}
+
+/** Whether `--name` sets a parameter at start (every parameter with a setter). */
+export function isStartParam(name: string): boolean {
+  return BY_NAME.get(name.toLowerCase())?.set !== undefined;
+}
+
+/**
+ * Applies parameters as the command line gives them, start-only ones included. Throws an
+ * ReplyError naming the first bad one; `settings` is unchanged then.
+ */
+export function applyStartParams(settings: ServerSettings, pairs: readonly (readonly [string, string])[]): void {
+  const trial = { ...settings };
+  for (const [rawName, value] of pairs) {
+    const p = BY_NAME.get(rawName.toLowerCase());
+    if (!p?.set) throw new ReplyError(`unknown option '--${rawName}'`);
+    const why = p.set(trial, value);
+    if (why !== undefined) throw new ReplyError(`--${rawName} ${JSON.stringify(value)}: ${why}`);
+  }
+  Object.assign(settings, trial);
 }

@@ -20,6 +20,13 @@ const MAX_MULTIBULK_LENGTH = 2147483647;
 const CR = 0x0d;
 const LF = 0x0a;
 const EMPTY = Buffer.alloc(0);
+/** Every empty argument is this one buffer: a request of many `$0` costs one array slot each. */
+const EMPTY_ARG = Buffer.alloc(0);
+/**
+ * What an argument costs beyond its bytes (the Buffer object and its slot in argv), counted in
+ * `requestBytes` so that a request of many small arguments meets client-query-buffer-limit.
+ */
+export const ARG_OVERHEAD_BYTES = 96;
 
 /** A malformed request. The message follows `ERR Protocol error: ` in the reply. */
 export class ProtocolError extends Error {
@@ -69,6 +76,10 @@ export class RespParser {
   /** Arguments still expected by the multibulk in progress; 0 when between commands. */
   private argsLeft = 0;
   private argv: Buffer[] = [];
+  /** argv[0, owned) no longer view a read buffer (see ownArgs). */
+  private owned = 0;
+  /** Bytes of argv so far, each argument with ARG_OVERHEAD_BYTES. */
+  private argBytes = 0;
   /** Length of a short bulk whose header was parsed and whose data has not all arrived, or -1. */
   private pendingLength = -1;
   /** A long bulk's own buffer (its data, then CRLF), filled as data arrives. */
@@ -84,6 +95,14 @@ export class RespParser {
   /** Bytes received and not yet consumed (for CLIENT LIST's qbuf). */
   get bufferedBytes(): number {
     return this.end - this.pos + (this.bulk === null ? 0 : this.bulkFill);
+  }
+
+  /**
+   * Memory the request in progress holds (client-query-buffer-limit): the bytes received and not
+   * parsed, the whole buffer of a long bulk under way, and the arguments parsed so far.
+   */
+  get requestBytes(): number {
+    return this.end - this.pos + (this.bulk === null ? 0 : this.bulk.length) + this.argBytes;
   }
 
   /**
@@ -185,6 +204,8 @@ export class RespParser {
       }
       const argv = this.argv;
       this.argv = [];
+      this.owned = 0;
+      this.argBytes = 0;
       return argv;
     }
   }
@@ -220,7 +241,8 @@ export class RespParser {
         return false;
       }
       this.pendingLength = -1;
-      this.argv.push(this.data.subarray(this.pos, this.pos + len));
+      this.argv.push(len === 0 ? EMPTY_ARG : this.data.subarray(this.pos, this.pos + len));
+      this.argBytes += len + ARG_OVERHEAD_BYTES;
       this.pos += len;
       this.crlfLeft = 2;
     }
@@ -250,6 +272,7 @@ export class RespParser {
     const len = bulk.length - 2;
     if (bulk[len] !== CR || bulk[len + 1] !== LF) throw new ProtocolError('expected CRLF after bulk data');
     this.argv.push(bulk.subarray(0, len));
+    this.argBytes += bulk.length + ARG_OVERHEAD_BYTES;
     this.bulk = null;
     this.argsLeft--;
     return true;
@@ -306,13 +329,18 @@ export class RespParser {
     return args;
   }
 
-  /** The arguments of a command still incomplete are kept across reads: copy those viewing buf. */
+  /**
+   * The arguments of a command still incomplete are kept across reads: copy those viewing buf.
+   * Only the ones parsed since the last call can, so a request costs linear time however many
+   * reads it takes.
+   */
   private ownArgs(): void {
     const argv = this.argv;
     const memory = this.buf.buffer;
-    for (let i = 0; i < argv.length; i++) {
+    for (let i = this.owned; i < argv.length; i++) {
       if (argv[i]!.buffer === memory) argv[i] = Buffer.from(argv[i]!);
     }
+    this.owned = argv.length;
   }
 }
 

@@ -180,8 +180,9 @@ export class RespWriter {
    * Hands everything pending to the sink, corked into one write when there are several parts.
    * Returns the sink's last write result (false: its buffer is full, wait for 'drain').
    */
-  flushTo(sink: ReplySink): boolean {
+  flushTo(sink: ReplySink, maxBytes = Infinity): boolean {
     this.seal();
+    if (maxBytes < this.partsBytes) return this.flushSome(sink, maxBytes);
     const parts = this.parts;
     const n = parts.length;
     if (n === 0) return true;
@@ -196,6 +197,33 @@ export class RespWriter {
     this.written += this.partsBytes;
     parts.length = 0;
     this.partsBytes = 0;
+    return ok;
+  }
+
+  /** Hands the first `maxBytes` pending bytes to the sink, keeping the rest. */
+  private flushSome(sink: ReplySink, maxBytes: number): boolean {
+    if (maxBytes <= 0) return true;
+    const parts = this.parts;
+    let i = 0;
+    let left = maxBytes;
+    let ok = true;
+    sink.cork();
+    while (left > 0) {
+      const p = parts[i]!;
+      if (p.length <= left) {
+        ok = sink.write(p);
+        left -= p.length;
+        i++;
+      } else {
+        ok = sink.write(p.subarray(0, left));
+        parts[i] = p.subarray(left);
+        left = 0;
+      }
+    }
+    sink.uncork();
+    parts.splice(0, i);
+    this.partsBytes -= maxBytes;
+    this.written += maxBytes;
     return ok;
   }
 

@@ -6,6 +6,12 @@ export class ServerStats {
   errorReplies = 0;
   netInputBytes = 0;
   netOutputBytes = 0;
+  /** Failed AUTH and HELLO AUTH. */
+  aclDeniedAuth = 0;
+  aclDeniedCmd = 0;
+  aclDeniedKey = 0;
+  queryBufferLimitDisconnections = 0;
+  outputBufferLimitDisconnections = 0;
 
   reset(): void {
     this.connectionsReceived = 0;
@@ -14,5 +20,10 @@ export class ServerStats {
     this.errorReplies = 0;
     this.netInputBytes = 0;
     this.netOutputBytes = 0;
+    this.aclDeniedAuth = 0;
+    this.aclDeniedCmd = 0;
+    this.aclDeniedKey = 0;
+    this.queryBufferLimitDisconnections = 0;
+    this.outputBufferLimitDisconnections = 0;
   }
 }

@@ -52,6 +52,87 @@ describe('modelkv-server command line', () => {
     assert.throws(() => parseCliArgs(['--allow-unsafe-ops']), /needs a value/);
   });
 
+  it('parses the access, TLS, limit and log flags under their Redis names', () => {
+    const { options } = parseCliArgs([
+      '--bind',
+      '127.0.0.1',
+      '-::1',
+      '--requirepass',
+      'pw',
+      '--protected-mode',
+      'no',
+      '--aclfile=/etc/users.acl',
+      '--enable-loadbackend-command',
+      'yes',
+      '--backends-path',
+      '/opt/backends',
+      '--loadbackend-allow-files',
+      'yes',
+      '--tls-port',
+      '6390',
+      '--tls-cert-file',
+      'c.pem',
+      '--tls-key-file',
+      'k.pem',
+      '--tls-ca-cert-file',
+      'ca.pem',
+      '--tls-auth-clients',
+      'optional',
+      '--maxmemory',
+      '2gb',
+      '--maxmemory-policy',
+      'noeviction',
+      '--timeout',
+      '300',
+      '--client-query-buffer-limit',
+      '64mb',
+      '--client-output-buffer-limit',
+      'normal',
+      '1mb',
+      '512kb',
+      '10',
+      '--loglevel',
+      'warning',
+      '--logfile',
+      '/var/log/modelkv.log',
+    ]);
+    assert.equal(options.bind, '127.0.0.1 -::1');
+    assert.equal(options.requirepass, 'pw');
+    assert.equal(options.protectedMode, false);
+    assert.equal(options.aclFile, '/etc/users.acl');
+    assert.equal(options.enableLoadbackendCommand, 'yes');
+    assert.equal(options.backendsPath, '/opt/backends');
+    assert.equal(options.loadbackendAllowFiles, true);
+    assert.equal(options.tlsPort, 6390);
+    assert.deepEqual([options.tlsCertFile, options.tlsKeyFile, options.tlsCaCertFile], ['c.pem', 'k.pem', 'ca.pem']);
+    assert.equal(options.tlsAuthClients, 'optional');
+    assert.equal(options.maxmemory, 2 * 1024 ** 3);
+    assert.equal(options.timeout, 300);
+    assert.equal(options.clientQueryBufferLimit, 64 * 1024 ** 2);
+    assert.deepEqual(options.clientOutputBufferLimit, { hard: 1024 ** 2, soft: 512 * 1024, softSeconds: 10 });
+    assert.equal(options.logLevel, 'warning');
+    assert.equal(options.logFile, '/var/log/modelkv.log');
+    assert.deepEqual(parseCliArgs(['--client-output-buffer-limit', 'normal 0 0 0']).options.clientOutputBufferLimit, {
+      hard: 0,
+      soft: 0,
+      softSeconds: 0,
+    });
+  });
+
+  it('refuses bad values of those flags with the reason Redis gives', () => {
+    assert.throws(() => parseCliArgs(['--protected-mode', 'maybe']), /--protected-mode 'maybe': argument must be 'yes' or 'no'/);
+    assert.throws(() => parseCliArgs(['--enable-loadbackend-command', 'all']), /must be one of the following: no, yes, local/);
+    assert.throws(() => parseCliArgs(['--tls-auth-clients', 'sometimes']), /yes, no, optional/);
+    assert.throws(() => parseCliArgs(['--maxmemory', 'lots']), /argument must be a memory value/);
+    assert.throws(() => parseCliArgs(['--maxmemory-policy', 'allkeys-lru']), /the only policy is noeviction/);
+    assert.throws(() => parseCliArgs(['--client-query-buffer-limit', '1kb']), /between 1048576 and/);
+    assert.throws(() => parseCliArgs(['--client-output-buffer-limit', 'normal', '1mb']), /Wrong number of arguments in buffer limit/);
+    assert.throws(() => parseCliArgs(['--client-output-buffer-limit', 'vip 1 1 1']), /Invalid client class/);
+    assert.throws(() => parseCliArgs(['--loglevel', 'loud']), /debug, verbose, notice, warning/);
+    assert.throws(() => parseCliArgs(['--tls-port', '70000']), /between 0 and 65535/);
+    assert.throws(() => parseCliArgs(['--requirepass']), /--requirepass needs a value/);
+  });
+
   it('refuses bad flags with a reason', () => {
     assert.throws(() => parseCliArgs(['--port']), UsageError);
     assert.throws(() => parseCliArgs(['--port', 'x']), /--port expects a whole number/);
@@ -97,6 +178,38 @@ describe('modelkv-server command line', () => {
     taken.close();
     assert.equal(code, 1);
     assert.match(err, /could not start: listen EADDRINUSE/);
+  });
+
+  it('takes the persistence parameters by their redis.conf names', () => {
+    const { options } = parseCliArgs([
+      '--appendonly',
+      'yes',
+      '--appendfsync=always',
+      '--save',
+      '900',
+      '1',
+      '300',
+      '10',
+      '--dbfilename',
+      'x.rdb',
+      '--save',
+      '',
+      '--enable-debug-command',
+      'local',
+    ]);
+    assert.deepEqual(options.config, [
+      ['appendonly', 'yes'],
+      ['appendfsync', 'always'],
+      ['save', '900 1 300 10'],
+      ['dbfilename', 'x.rdb'],
+      ['save', ''],
+      ['enable-debug-command', 'local'],
+    ]);
+    assert.throws(() => parseCliArgs(['--appendfsync', 'sometimes']), /--appendfsync "sometimes": argument\(s\) must be one of/);
+    assert.throws(() => parseCliArgs(['--save', '900']), /Invalid save parameters/);
+    assert.throws(() => parseCliArgs(['--dir', '/no/such/dir']), /--dir "\/no\/such\/dir": No such file or directory/);
+    assert.throws(() => parseCliArgs(['--dbfilename', 'a/b']), /can't be a path/);
+    assert.throws(() => parseCliArgs(['--appendonly']), /--appendonly needs a value/);
   });
 
   it('starts, prints the Ready line, and exits 0 on SHUTDOWN', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ownBuffer } from '../src/args.js';
 import { READ_BUFFER_BYTES, isReadBufferView } from '../src/read-buffer.js';
-import { OWN_BULK_BYTES, ProtocolError, RespParser, splitInlineArgs } from '../src/resp-parser.js';
+import { ARG_OVERHEAD_BYTES, OWN_BULK_BYTES, ProtocolError, RespParser, splitInlineArgs } from '../src/resp-parser.js';
 import { encodeCommand } from './resp-client.js';
 
 /** Feeds the chunks in order and collects every command the parser yields, as strings (latin1). */
@@ -292,5 +292,29 @@ describe('RespParser', () => {
       out = p.next() ?? out;
     }
     assert.equal(out?.[1]?.length, 60000);
+  });
+
+  it('holds a request of millions of empty arguments as one shared buffer each, read after read', () => {
+    const n = 2_000_000;
+    const p = new RespParser();
+    p.feed(Buffer.from(`*${n}\r\n`));
+    const chunk = Buffer.from('$0\r\n\r\n'.repeat(10_000));
+    let argv: Buffer[] | null = null;
+    for (let i = 0; i < n / 10_000; i++) {
+      assert.equal(argv, null);
+      p.feed(chunk);
+      argv = p.next();
+      if (argv === null) assert.equal(p.requestBytes, (i + 1) * 10_000 * ARG_OVERHEAD_BYTES, 'each argument counted once');
+    }
+    assert.equal(argv?.length, n);
+    assert.equal(new Set(argv).size, 1, 'no buffer of its own for any empty argument');
+    assert.equal(p.requestBytes, 0, 'nothing held once the request is taken');
+  });
+
+  it('counts the request in progress: unparsed bytes, a long bulk in full, and the arguments so far', () => {
+    const p = new RespParser();
+    p.feed(Buffer.from('*3\r\n$4\r\nECHO\r\n$3\r\nabc\r\n$100000\r\nxyz'));
+    assert.equal(p.next(), null);
+    assert.equal(p.requestBytes, 4 + 3 + 2 * ARG_OVERHEAD_BYTES + 100_002);
   });
 });

@@ -1,6 +1,6 @@
-import { resolve } from 'node:path';
 import { ReplyError, parseBackendName } from '@modelkv/core';
 import { isWord, parseStrictInt, upper } from '../args.js';
+import { backendsPathWithin, loadBackendForClient } from '../backend-gate.js';
 import { aiCommand, wrongArity } from '../command-table.js';
 import type { CommandContext } from '../context.js';
 
@@ -35,7 +35,7 @@ const SETTINGS: Record<string, AiSetting> = {
   BACKENDSPATH: {
     get: (ctx) => ctx.engine.backendsPath ?? null,
     set(ctx, value) {
-      ctx.engine.backendsPath = resolve(value.toString());
+      ctx.engine.backendsPath = backendsPathWithin(ctx, value.toString());
     },
   },
   MODEL_CHUNK_SIZE: {
@@ -86,7 +86,7 @@ function getSetting(ctx: CommandContext, argv: readonly Buffer[]): void {
 async function loadBackend(ctx: CommandContext, argv: readonly Buffer[]): Promise<void> {
   if (argv.length !== 4) throw wrongArity(ctx.command, argv);
   const name = parseBackendName(argv[2]!.toString());
-  await ctx.engine.loadBackend(name, argv[3]!.toString());
+  await loadBackendForClient(ctx, name, argv[3]!.toString());
   ctx.reply.ok();
 }
 
@@ -94,7 +94,8 @@ async function loadBackend(ctx: CommandContext, argv: readonly Buffer[]): Promis
  * AI.CONFIG LOADBACKEND <TF|TORCH|ONNX> <path> | BACKENDSPATH <dir> | MODEL_CHUNK_SIZE <bytes> |
  * THREADS_PER_QUEUE <n> | INTRA_OP_PARALLELISM <n> | INTER_OP_PARALLELISM <n> |
  * MODEL_EXECUTION_TIMEOUT <ms> | GET <name>. A relative LOADBACKEND path is resolved against
- * BACKENDSPATH (default: the server's cwd). THREADS_PER_QUEUE applies at once to the queues of
+ * BACKENDSPATH (default: backends-path, or the server's cwd), and the request is checked before
+ * anything is imported (backend-gate.ts); a BACKENDSPATH outside backends-path is refused. THREADS_PER_QUEUE applies at once to the queues of
  * backends in the server's process, and to backend processes started afterwards; the operator
  * thread settings apply to backends loaded and models stored afterwards.
  */
@@ -102,6 +103,7 @@ export const aiConfig = aiCommand({
   name: 'ai.config',
   arity: -2,
   flags: ['write', 'module'],
+  dangerous: true,
   summary: 'Loads a backend, reads or changes settings (BACKENDSPATH, MODEL_CHUNK_SIZE, threads, MODEL_EXECUTION_TIMEOUT).',
   async handler(ctx, argv) {
     if (isWord(argv[1], 'LOADBACKEND')) {

@@ -1,8 +1,10 @@
 import { runDag } from '@modelkv/core';
+import { isWord, parseStrictInt } from '../args.js';
 import { type DagCommand, parseDag } from '../ai/dag-args.js';
 import { writeTensor } from '../ai/tensor-reply.js';
 import type { CommandArgument } from '../command-args.js';
 import { type CommandSpec, aiCommand } from '../command-table.js';
+import { type CommandKey, type KeysFunction, keyAt } from '../command-keys.js';
 import type { CommandContext } from '../context.js';
 import type { KeySpecDeclaration, KeySpecFlag } from '../key-specs.js';
 
@@ -47,6 +49,41 @@ function dagKeySpecs(cmd: DagCommand): KeySpecDeclaration[] {
   return specs;
 }
 
+/** Step commands whose first argument is a model or script key. */
+const RUN_STEPS = new Set(['AI.MODELRUN', 'AI.MODELEXECUTE', 'AI.SCRIPTRUN', 'AI.SCRIPTEXECUTE']);
+
+/**
+ * The keys of a DAG as ACL checks them: LOAD, PERSIST and KEYS read in order as the parser does
+ * (so a key named like a keyword is a key), and the model or script key of each run step, read
+ * (the step's tensors are the DAG's own, not keys). Gives no keys for a head it cannot read: the
+ * command is refused by its parser then.
+ */
+function dagKeys(cmd: DagCommand): KeysFunction {
+  const sections: Record<string, number> = { LOAD: 0 };
+  if (!cmd.readonly) sections.PERSIST = 1;
+  if (!cmd.deprecated) sections.KEYS = cmd.readonly ? 1 : 2;
+  return (argv, specs) => {
+    const keys: CommandKey[] = [];
+    let i = 1;
+    while (i < argv.length && !isWord(argv[i], '|>')) {
+      const word = argv[i]!.toString().toUpperCase();
+      if (word === 'TIMEOUT' || (word === 'ROUTING' && !cmd.deprecated)) {
+        i += 2;
+        continue;
+      }
+      const spec = sections[word];
+      const n = i + 1 < argv.length ? parseStrictInt(argv[i + 1]!) : undefined;
+      if (spec === undefined || n === undefined || n < 0 || i + 2 + n > argv.length) return [];
+      for (let k = i + 2; k < i + 2 + n; k++) keys.push(keyAt(argv, k, specs[spec]!));
+      i += 2 + n;
+    }
+    for (; i + 2 < argv.length; i++) {
+      if (isWord(argv[i], '|>') && RUN_STEPS.has(argv[i + 1]!.toString().toUpperCase())) keys.push(keyAt(argv, i + 2, specs[0]!));
+    }
+    return keys;
+  };
+}
+
 function dagArguments(cmd: DagCommand): CommandArgument[] {
   const counted = (name: string, token: string, keySpecIndex: number): CommandArgument => ({
     name,
@@ -77,6 +114,7 @@ function dagCommand(cmd: DagCommand, summary: string): CommandSpec {
     arity: -1,
     flags: cmd.readonly ? ['readonly', 'module'] : ['write', 'denyoom', 'module'],
     keySpecs: dagKeySpecs(cmd),
+    keys: dagKeys(cmd),
     arguments: dagArguments(cmd),
     since: cmd.deprecated ? '1.0.0' : '1.2.0',
     summary,

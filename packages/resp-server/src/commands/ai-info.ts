@@ -3,6 +3,13 @@ import { isWord } from '../args.js';
 import { aiCommand, wrongArity } from '../command-table.js';
 import { type Compat, compatOf } from '../compat.js';
 import type { RespWriter } from '../resp-writer.js';
+import { KeyFlag } from '../key-specs.js';
+
+/**
+ * AI.INFO reads the key's statistics; with RESETSTAT it changes them, which other clients read:
+ * an ACL user then needs write permission on the key, not read permission.
+ */
+const RESET = KeyFlag.RW | KeyFlag.UPDATE;
 
 /**
  * The run statistics as field/value pairs: 0.9's 16 elements (simple-string names in upper case)
@@ -46,7 +53,10 @@ export const aiInfo = aiCommand({
   name: 'ai.info',
   arity: -2,
   flags: ['readonly', 'module'],
-  keySpecs: [{ flags: ['RO', 'access'], beginSearch: { index: 1 }, findKeys: { range: { lastKey: 0 } } }],
+  keySpecs: [{ flags: ['RO', 'access', 'variable_flags'], beginSearch: { index: 1 }, findKeys: { range: { lastKey: 0 } } }],
+  keys: (argv, specs) => [
+    { pos: 1, key: argv[1]!, flags: isWord(argv[2], 'RESETSTAT') ? RESET : specs[0]!.bits & ~KeyFlag.VARIABLE_FLAGS },
+  ],
   arguments: [
     { name: 'key', type: 'key', keySpecIndex: 0 },
     { name: 'resetstat', type: 'pure-token', token: 'RESETSTAT', optional: true },

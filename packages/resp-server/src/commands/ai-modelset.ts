@@ -10,6 +10,7 @@ export const aiModelset = aiCommand({
   name: 'ai.modelset',
   arity: -5,
   flags: ['write', 'denyoom', 'module'],
+  dangerous: true,
   keySpecs: [{ flags: ['OW', 'update'], beginSearch: { index: 1 }, findKeys: { range: { lastKey: 0 } } }],
   arguments: [
     ...modelHeadArguments('1.0.0'),

@@ -10,6 +10,7 @@ export const aiModelstore = aiCommand({
   name: 'ai.modelstore',
   arity: -6,
   flags: ['write', 'denyoom', 'module'],
+  dangerous: true,
   since: '1.2.0',
   keySpecs: [{ flags: ['OW', 'update'], beginSearch: { index: 1 }, findKeys: { range: { lastKey: 0 } } }],
   arguments: [

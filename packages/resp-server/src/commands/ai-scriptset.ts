@@ -6,6 +6,7 @@ export const aiScriptset = aiCommand({
   name: 'ai.scriptset',
   arity: -4,
   flags: ['write', 'denyoom', 'module'],
+  dangerous: true,
   keySpecs: [{ flags: ['OW', 'update'], beginSearch: { index: 1 }, findKeys: { range: { lastKey: 0 } } }],
   arguments: [
     { name: 'key', type: 'key', keySpecIndex: 0 },

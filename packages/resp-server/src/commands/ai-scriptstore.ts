@@ -7,6 +7,7 @@ export const aiScriptstore = aiCommand({
   name: 'ai.scriptstore',
   arity: -4,
   flags: ['write', 'denyoom', 'module'],
+  dangerous: true,
   since: '1.2.0',
   keySpecs: [{ flags: ['OW', 'update'], beginSearch: { index: 1 }, findKeys: { range: { lastKey: 0 } } }],
   arguments: [

@@ -17,7 +17,7 @@ export function checkClientName(buf: Buffer): string {
 
 /** One CLIENT LIST line, with Redis's fields (those without meaning here are 0). */
 export function clientLine(c: ClientState, now = Date.now()): string {
-  const flags = c.blocked ? 'b' : 'N';
+  const flags = c.blocked ? 'b' : c.multiCount >= 0 ? 'x' : 'N';
   const fields: [string, string | number][] = [
     ['id', c.id],
     ['addr', c.remoteAddress],
@@ -31,7 +31,7 @@ export function clientLine(c: ClientState, now = Date.now()): string {
     ['sub', 0],
     ['psub', 0],
     ['ssub', 0],
-    ['multi', -1],
+    ['multi', c.multiCount],
     ['qbuf', c.queryBufferBytes],
     ['qbuf-free', 0],
     ['argv-mem', 0],
@@ -44,7 +44,7 @@ export function clientLine(c: ClientState, now = Date.now()): string {
     ['tot-mem', c.queryBufferBytes + c.outputBufferBytes],
     ['events', 'r'],
     ['cmd', c.lastCommand],
-    ['user', 'default'],
+    ['user', c.user.name],
     ['redir', -1],
     ['resp', c.protocol],
     ['lib-name', c.libName],

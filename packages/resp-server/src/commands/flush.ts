@@ -8,23 +8,32 @@ function flush(ctx: CommandContext, argv: Buffer[]): void {
     throw syntaxError();
   }
   ctx.engine.flush();
-  ctx.reply.ok();
 }
 
 export const flushdb = command({
   name: 'flushdb',
   arity: -1,
   flags: ['write'],
+  dangerous: true,
   group: 'server',
   summary: 'Removes all keys from the current database.',
-  handler: flush,
+  handler(ctx, argv) {
+    flush(ctx, argv);
+    ctx.reply.ok();
+  },
 });
 
 export const flushall = command({
   name: 'flushall',
   arity: -1,
   flags: ['write'],
+  dangerous: true,
   group: 'server',
   summary: 'Removes all keys from all databases.',
-  handler: flush,
+  async handler(ctx, argv) {
+    flush(ctx, argv);
+    // As Redis: a background save stops, and with save points an empty snapshot replaces the old.
+    await ctx.server.persistence.flushAll();
+    ctx.reply.ok();
+  },
 });

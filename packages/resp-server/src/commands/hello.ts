@@ -3,7 +3,7 @@ import { isWord, parseStrictInt } from '../args.js';
 import { command } from '../command-table.js';
 import type { CommandContext } from '../context.js';
 import type { Protocol } from '../resp-writer.js';
-import { checkUser } from './auth.js';
+import { WRONGPASS, authenticate } from './auth.js';
 import { checkClientName } from './client.js';
 
 /** HELLO [protover [AUTH username password] [SETNAME name]], with Redis's checks and order. */
@@ -23,11 +23,13 @@ export const hello = command({
       protocol = ver;
     }
     let user: Buffer | undefined;
+    let password: Buffer | undefined;
     let name: Buffer | undefined;
     for (let j = 2; j < argv.length; j++) {
       const more = argv.length - 1 - j;
       if (isWord(argv[j], 'AUTH') && more >= 2) {
         user = argv[j + 1];
+        password = argv[j + 2];
         j += 2;
       } else if (isWord(argv[j], 'SETNAME') && more >= 1) {
         name = argv[j + 1];
@@ -36,7 +38,14 @@ export const hello = command({
         throw new ReplyError(`Syntax error in HELLO option '${argv[j]!.toString()}'`);
       }
     }
-    if (user) checkUser(user);
+    if (user && password && !authenticate(ctx, user, password, argv[0]!.toString('latin1'))) throw WRONGPASS;
+    // Without AUTH, only a connection already authenticated may go on.
+    if (!ctx.client.authenticated && ctx.server.acl.authRequired) {
+      throw new ReplyError(
+        'HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+        'NOAUTH',
+      );
+    }
     if (name) ctx.client.name = checkClientName(name);
     if (protocol) ctx.client.protocol = protocol;
     helloReply(ctx);

@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../command-table.js';
+import { acl } from './acl.js';
 import { aiConfig } from './ai-config.js';
 import { aiDagexecute, aiDagexecuteRo, aiDagrun, aiDagrunRo } from './ai-dag.js';
 import { aiInfo } from './ai-info.js';
@@ -22,6 +23,7 @@ import { client } from './client.js';
 import { command } from './command.js';
 import { config } from './config.js';
 import { dbsize } from './dbsize.js';
+import { debug } from './debug.js';
 import { del, unlink } from './del.js';
 import { echo } from './echo.js';
 import { exists } from './exists.js';
@@ -31,9 +33,11 @@ import { info } from './info.js';
 import { keys } from './keys.js';
 import { ping } from './ping.js';
 import { quit } from './quit.js';
+import { bgrewriteaof, bgsave, lastsave, save } from './save.js';
 import { scan } from './scan.js';
 import { select } from './select.js';
 import { shutdown } from './shutdown.js';
+import { discard, exec, multi, unwatch, watch } from './transactions.js';
 import { type } from './type.js';
 
 /** Every command the server knows: the one table everything else derives from. */
@@ -54,13 +58,25 @@ export const COMMANDS: readonly CommandSpec[] = [
   keys,
   scan,
   // server
+  acl,
   command,
   info,
   config,
   dbsize,
   flushdb,
   flushall,
+  save,
+  bgsave,
+  bgrewriteaof,
+  lastsave,
+  debug,
   shutdown,
+  // transactions
+  multi,
+  exec,
+  discard,
+  watch,
+  unwatch,
   // RedisAI v0.9
   aiTensorset,
   aiTensorget,

@@ -1,4 +1,4 @@
-import { arch, platform, release } from 'node:os';
+import { arch, platform, release, totalmem } from 'node:os';
 import { HostedBackend } from '@modelkv/core';
 import { command } from '../command-table.js';
 import type { CommandContext } from '../context.js';
@@ -35,34 +35,46 @@ const SECTIONS: Record<string, Section> = {
       connected++;
       if (c.blocked) blocked++;
     }
+    const peaks = ctx.server.clientBufferPeaks();
     return [
       ['connected_clients', connected],
       ['maxclients', ctx.server.config.settings.maxClients],
+      ['client_recent_max_input_buffer', peaks.input],
+      ['client_recent_max_output_buffer', peaks.output],
       ['blocked_clients', blocked],
     ];
   },
+  /**
+   * used_memory is what maxmemory is compared with (see memory.ts): the data plus the estimate of
+   * the models' memory in their backends. The process's own figures follow it.
+   */
   memory(ctx) {
     const m = process.memoryUsage();
-    const used = m.heapUsed + m.external;
-    const dataset = ctx.engine.keyspace.memoryUsage;
+    const meter = ctx.server.memory;
+    const used = meter.used;
+    const max = ctx.server.config.settings.maxmemory;
     return [
       ['used_memory', used],
       ['used_memory_human', human(used)],
       ['used_memory_rss', m.rss],
       ['used_memory_rss_human', human(m.rss)],
-      ['used_memory_dataset', dataset],
-      ['used_memory_dataset_human', human(dataset)],
-      ['maxmemory', 0],
-      ['maxmemory_human', '0B'],
+      ['used_memory_peak', meter.peak],
+      ['used_memory_peak_human', human(meter.peak)],
+      ['used_memory_dataset', meter.dataset],
+      ['used_memory_dataset_human', human(meter.dataset)],
+      ['used_memory_models_estimate', meter.modelsEstimate],
+      ['used_memory_models_estimate_human', human(meter.modelsEstimate)],
+      ['used_memory_process', m.heapUsed + m.external],
+      ['used_memory_process_human', human(m.heapUsed + m.external)],
+      ['total_system_memory', totalmem()],
+      ['total_system_memory_human', human(totalmem())],
+      ['maxmemory', max],
+      ['maxmemory_human', human(max)],
       ['maxmemory_policy', 'noeviction'],
     ];
   },
-  persistence() {
-    return [
-      ['loading', 0],
-      ['rdb_changes_since_last_save', 0],
-      ['aof_enabled', 0],
-    ];
+  persistence(ctx) {
+    return ctx.server.persistence.info();
   },
   stats(ctx) {
     const s = ctx.server.stats;
@@ -72,7 +84,14 @@ const SECTIONS: Record<string, Section> = {
       ['total_net_input_bytes', s.netInputBytes],
       ['total_net_output_bytes', s.netOutputBytes],
       ['rejected_connections', s.rejectedConnections],
+      ['evicted_keys', 0],
       ['total_error_replies', s.errorReplies],
+      ['client_query_buffer_limit_disconnections', s.queryBufferLimitDisconnections],
+      ['client_output_buffer_limit_disconnections', s.outputBufferLimitDisconnections],
+      ['acl_access_denied_auth', s.aclDeniedAuth],
+      ['acl_access_denied_cmd', s.aclDeniedCmd],
+      ['acl_access_denied_key', s.aclDeniedKey],
+      ['acl_access_denied_channel', 0],
     ];
   },
   replication() {
@@ -161,6 +180,7 @@ export const info = command({
   name: 'info',
   arity: -1,
   flags: ['loading', 'stale'],
+  dangerous: true,
   group: 'server',
   summary: 'Returns information and statistics about the server, including the loaded backends.',
   handler(ctx, argv) {

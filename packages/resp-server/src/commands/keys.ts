@@ -4,6 +4,7 @@ export const keys = command({
   name: 'keys',
   arity: 2,
   flags: ['readonly'],
+  dangerous: true,
   group: 'generic',
   summary: 'Returns all key names that match a pattern.',
   handler(ctx, argv) {

@@ -1,0 +1,10 @@
+export { AppendOnlyFile } from './aof.js';
+export { type AofOperation, parseAofCommand, recordCommand, valueCommand } from './aof-commands.js';
+export { type Manifest, parseManifest, readManifest } from './aof-manifest.js';
+export { AofWriter, FSYNC_POLICIES, type FsyncPolicy } from './aof-writer.js';
+export { type AofCheck, checkAof } from './check-aof.js';
+export { crc32 } from './crc32.js';
+export { LoadError, type LoadTarget, loadAof, loadSnapshot } from './loader.js';
+export { Persistence } from './persistence.js';
+export { type PersistenceSettings, type SavePoint, defaultPersistenceSettings, formatSavePoints, parseSavePoints } from './settings.js';
+export { saveSnapshotFile } from './snapshot-file.js';
