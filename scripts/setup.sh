@@ -58,7 +58,7 @@ install_pnpm() {
 
 run_provision_scripts() {
   local script
-  for script in packages/*/scripts/provision.sh; do
+  for script in packages/*/scripts/provision.sh e2e/compat/provision.sh; do
     [ -f "$script" ] || continue
     log "running $script"
     bash "$script"

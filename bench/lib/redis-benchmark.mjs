@@ -1,4 +1,5 @@
-// Runs redis-benchmark (Debian's redis-tools) with a command and returns its requests per second.
+// Runs redis-benchmark (Debian's redis-tools) with a command and returns its requests per second
+// (and, with redisBenchmarkStats, its latency percentiles).
 import { spawn } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 
@@ -7,7 +8,12 @@ import { openSync, closeSync } from 'node:fs';
  * argument (`-x`): that is how a payload larger than one argv string (128 KiB on Linux) travels.
  * `connection` are more options for the connections (`-a password`, `--tls --cacert file`).
  */
-export function redisBenchmark({ port, clients, pipeline, requests, command, lastArgFile, connection = [] }) {
+export async function redisBenchmark(options) {
+  return (await redisBenchmarkStats(options)).rps;
+}
+
+/** Like redisBenchmark, with the latencies redis-benchmark reports: `{ rps, p50, p99 }` (ms). */
+export function redisBenchmarkStats({ port, clients, pipeline, requests, command, lastArgFile, connection = [] }) {
   const args = [
     '-h',
     '127.0.0.1',
@@ -35,17 +41,20 @@ export function redisBenchmark({ port, clients, pipeline, requests, command, las
     child.stderr.setEncoding('utf8').on('data', (c) => (err += c));
     child.on('error', reject);
     child.on('close', (code) => {
-      const rps = parseCsv(out);
-      if (code !== 0 || rps === undefined) {
+      const stats = parseCsv(out);
+      if (code !== 0 || stats === undefined) {
         reject(new Error(`redis-benchmark ${command[0]} failed (code ${code}):\n${out}${err}`));
       } else {
-        resolve(rps);
+        resolve(stats);
       }
     });
   });
 }
 
-/** The rps column of the data row: `"TITLE","rps",...` header, then `"CMD","12345.67",...`. */
+/**
+ * The data row: `"test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms",
+ * "p99_latency_ms","max_latency_ms"` header, then `"CMD","12345.67",...`.
+ */
 function parseCsv(text) {
   const rows = text
     .trim()
@@ -55,5 +64,6 @@ function parseCsv(text) {
   if (!last) return undefined;
   const cells = last.match(/"([^"]*)"/g)?.map((c) => c.slice(1, -1));
   const rps = Number(cells?.[1]);
-  return Number.isFinite(rps) && rps > 0 ? rps : undefined;
+  if (!Number.isFinite(rps) || rps <= 0) return undefined;
+  return { rps, p50: Number(cells?.[4]), p99: Number(cells?.[6]) };
 }

@@ -85,7 +85,7 @@ def section_errors():
     bad = [
         ("AI.TENSORSET",),
         ("AI.TENSORSET", "bad"),
-        ("AI.TENSORGET", "foo"),
+        ("AI.TENSORGET", "foo", "META", "BLOB", "BLOB"),
         ("AI.TENSORSET", "bad", "COMPLEX64", 2, "VALUES", 1, 2),
         ("AI.TENSORSET", "bad", "FLOAT", -1, "VALUES", 1),
         ("AI.TENSORSET", "bad", "FLOAT", "x", "VALUES", 1),

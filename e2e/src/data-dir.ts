@@ -29,6 +29,16 @@ export async function killHard(server: ServerHandle): Promise<void> {
   assert.equal(status.signal, 'SIGKILL');
 }
 
+/** SIGKILL if it still runs: the clean-up after a test that may have stopped half-way. */
+export function killIfRunning(server: ServerHandle | undefined): void {
+  if (!server) return;
+  try {
+    process.kill(server.pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
 /** INFO <section> as name → value. */
 export async function infoFields(conn: RespSocket, section: string): Promise<Map<string, string>> {
   const text = String(plain(await conn.call('INFO', section)));

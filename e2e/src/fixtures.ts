@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { E2E_ROOT } from './harness.js';
 
-export function modelsDir(backend: 'onnx' | 'torch' | 'tf'): string {
+export function modelsDir(backend: 'onnx' | 'onnx-ml' | 'torch' | 'tf'): string {
   return join(E2E_ROOT, 'models', backend);
 }
 

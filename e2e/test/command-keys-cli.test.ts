@@ -43,7 +43,7 @@ describe('redis-cli: COMMAND GETKEYS', () => {
     assert.deepEqual(await cli(['COMMAND', 'GETKEYS', 'AI.CONFIG', 'LOADBACKEND', 'ONNX', 'x']), {
       error: 'ERR The command has no key arguments',
     });
-    assert.deepEqual(await cli(['COMMAND', 'GETKEYS', 'AI.TENSORGET', 't']), {
+    assert.deepEqual(await cli(['COMMAND', 'GETKEYS', 'AI.TENSORGET']), {
       error: 'ERR Invalid number of arguments specified for command',
     });
     assert.deepEqual(await cli(['COMMAND', 'GETKEYS', 'AI.SCRIPTRUN', 's', 'fn', 'a', 'OUTPUTS', 'c']), {

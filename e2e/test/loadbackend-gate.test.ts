@@ -164,6 +164,24 @@ describe('LOADBACKEND with --backends-path', () => {
     assertErr(errorOf(await cli(['CONFIG', 'SET', 'backends-path', outside])), 'CONFIG SET', /can't set immutable config/);
     assertErr(errorOf(await cli(['CONFIG', 'SET', 'loadbackend-allow-files', 'yes'])), 'CONFIG SET', /can't set immutable config/);
   });
+
+  test('AI.CONFIG BACKENDSPATH starts at it, moves only inside it, and never widens it', async () => {
+    assert.deepEqual(await cli(['AI.CONFIG', 'GET', 'BACKENDSPATH']), Buffer.from(backends));
+    for (const dir of [outside, '..', join(backends, '..', 'outside')]) {
+      assertErr(errorOf(await cli(['AI.CONFIG', 'BACKENDSPATH', dir])), dir, /^ERR BACKENDSPATH '.*' is outside backends-path$/);
+    }
+    assert.deepEqual(await cli(['AI.CONFIG', 'GET', 'BACKENDSPATH']), Buffer.from(backends));
+    // Moved to a directory inside it, relative paths start there; '..' back out of it is still refused.
+    mkdirSync(join(backends, 'sub'), { recursive: true });
+    assert.deepEqual(await cli(['AI.CONFIG', 'BACKENDSPATH', join(backends, 'sub')]), { status: 'OK' });
+    assertErr(
+      errorOf(await cli(['AI.CONFIG', 'LOADBACKEND', 'TORCH', '../../outside/declared-torch'])),
+      'up and out',
+      /is outside backends-path$/,
+    );
+    assert.equal(marked('declared-torch'), false);
+    assert.deepEqual(await cli(['AI.CONFIG', 'BACKENDSPATH', backends]), { status: 'OK' });
+  });
 });
 
 describe('--loadbackend-allow-files yes', () => {

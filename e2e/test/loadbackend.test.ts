@@ -152,9 +152,9 @@ describe('AI.CONFIG LOADBACKEND with a third-party backend', () => {
   });
 
   test('unknown identifiers and malformed AI.CONFIG are refused', async () => {
-    await assertErr(['AI.CONFIG', 'LOADBACKEND', 'CAFFE', BACKEND_DIR], /CAFFE/);
+    await assertErr(['AI.CONFIG', 'LOADBACKEND', 'CAFFE', BACKEND_DIR], /^ERR unsupported backend$/);
     await assertErr(['AI.CONFIG', 'LOADBACKEND', 'ONNX'], /wrong number of arguments|LOADBACKEND/i);
-    await assertErr(['AI.CONFIG', 'FROBNICATE'], /./);
+    await assertErr(['AI.CONFIG', 'FROBNICATE'], /^ERR unsupported subcommand$/);
   });
 });
 

@@ -53,12 +53,12 @@ try:
     r.execute_command("AI.MODELRUN", key, "INPUTS", "py:missing", "OUTPUTS", "py:o")
     raise AssertionError("MODELRUN with a missing input did not fail")
 except redis.ResponseError as err:
-    assert "py:missing" in str(err), str(err)
+    assert str(err) == "Input key is empty", str(err)
 try:
     r.execute_command("AI.MODELSET", "py:bad", "ONNX", "CPU", blob[: len(blob) // 2])
     raise AssertionError("MODELSET with a truncated blob did not fail")
 except redis.ResponseError as err:
-    assert "could not load ONNX model" in str(err), str(err)
+    assert "protobuf parsing failed" in str(err), str(err)
 assert r.exists("py:bad") == 0
 assert r.delete(key) == 1
 print("ok %s: %d outputs" % (name, checks))

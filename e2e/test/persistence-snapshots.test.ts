@@ -4,7 +4,18 @@
 // kill -9, and SHUTDOWN SAVE; restored models and scripts compute what their framework computed.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type DataDir, dataDir, expectOk, infoFields, killHard, readModel, readScript, readTensor, waitUntil } from '../src/data-dir.js';
+import {
+  type DataDir,
+  dataDir,
+  expectOk,
+  infoFields,
+  killHard,
+  killIfRunning,
+  readModel,
+  readScript,
+  readTensor,
+  waitUntil,
+} from '../src/data-dir.js';
 import { DTYPE_CASES } from '../src/dtype-cases.js';
 import { assertBytesClose } from '../src/fixtures.js';
 import { type ServerHandle, startServer } from '../src/harness.js';
@@ -173,13 +184,7 @@ describe('snapshots of every kind of value', () => {
       await conn.close();
       await server!.stop();
     } finally {
-      if (server) {
-        try {
-          process.kill(server.pid, 'SIGKILL');
-        } catch {
-          // Already gone.
-        }
-      }
+      killIfRunning(server);
       data.remove();
     }
   });

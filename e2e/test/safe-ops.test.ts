@@ -61,7 +61,7 @@ describe('by default (--allow-unsafe-ops no)', () => {
       's:read',
       ['AI.SCRIPTSET', 's:read', 'CPU'],
       Buffer.from(READ_SCRIPT),
-      /^ERR could not compile script: op 'aten::from_file' \(in function 'readfile'\) is not allowed: /,
+      /^ERR op 'aten::from_file' \(in function 'readfile'\) is not allowed: /,
     );
     assert.match(read, HINT);
     await refused(
@@ -69,7 +69,7 @@ describe('by default (--allow-unsafe-ops no)', () => {
       's:write',
       ['AI.SCRIPTSET', 's:write', 'CPU'],
       Buffer.from(WRITE_SCRIPT),
-      /^ERR could not compile script: op 'aten::from_file' \(in function 'writefile'\)/,
+      /^ERR op 'aten::from_file' \(in function 'writefile'\)/,
     );
     assert.ok(!existsSync(target), 'a refused script left a file');
   });
@@ -81,7 +81,7 @@ describe('by default (--allow-unsafe-ops no)', () => {
       'm:setstate',
       ['AI.MODELSET', 'm:setstate', 'TORCH', 'CPU'],
       torchFile('unsafe_setstate_model.pt'),
-      /^ERR could not load TORCH model: op 'aten::from_file' \(in function '__torch__\.SetStateModel\.__setstate__'\) is not allowed/,
+      /^ERR op 'aten::from_file' \(in function '__torch__\.SetStateModel\.__setstate__'\) is not allowed/,
     );
     assert.ok(!existsSync(setstatePath()));
   });
@@ -97,7 +97,7 @@ describe('by default (--allow-unsafe-ops no)', () => {
         `m:${name}`,
         ['AI.MODELSET', `m:${name}`, 'TF', ...tfArgs(name)],
         tfFile(`${name}.pb`),
-        new RegExp(`^ERR could not load TF model: op '${op}' \\(node '[^']+'`),
+        new RegExp(`^ERR op '${op}' \\(node '[^']+'`),
       );
     }
   });
@@ -108,7 +108,7 @@ describe('by default (--allow-unsafe-ops no)', () => {
       'm:ext',
       ['AI.MODELSET', 'm:ext', 'ONNX', 'CPU'],
       onnxFile('unsafe_external.onnx'),
-      /^ERR could not load ONNX model: tensor 'w' with external data \('unsafe_external\.weights'\) is not allowed/,
+      /^ERR tensor 'w' with external data \('unsafe_external\.weights'\) is not allowed/,
     );
   });
 });
@@ -162,19 +162,13 @@ describe('sources nested deeper than libtorch survives are refused on either ser
     ['--allow-unsafe-ops yes', trusting],
   ] as const) {
     test(`${which}: the crasher script and a model whose code nests 6,000 deep; the server still answers`, async () => {
-      await refused(
-        cli,
-        's:deep',
-        ['AI.SCRIPTSET', 's:deep', 'CPU'],
-        crasher,
-        /^ERR could not compile script: script nesting depth 6001 exceeds the limit of 256$/,
-      );
+      await refused(cli, 's:deep', ['AI.SCRIPTSET', 's:deep', 'CPU'], crasher, /^ERR script nesting depth 6001 exceeds the limit of 256$/);
       await refused(
         cli,
         'm:deep',
         ['AI.MODELSET', 'm:deep', 'TORCH', 'CPU'],
         torchFile('deep_code_model.pt'),
-        /^ERR could not load TORCH model: model code 'archive\/code\/__torch__\.py' nesting depth 6003 exceeds the limit of 256$/,
+        /^ERR model code 'archive\/code\/__torch__\.py' nesting depth 6003 exceeds the limit of 256$/,
       );
       assert.deepEqual(await cli(['PING']), { status: 'PONG' });
     });

@@ -112,7 +112,7 @@ for (const RESP of [2, 3] as const) {
       await assert.rejects(client.tensorSet('bad', { dtype: 'INT8', shape: [1], data: [300] }), (err: unknown) => {
         assert.ok(err instanceof ModelkvError, String(err));
         assert.equal(err.code, 'ERR');
-        assert.match(err.serverMessage, /300/);
+        assert.equal(err.serverMessage, 'ERR invalid value');
         return true;
       });
       assert.equal(await client.redis.ping(), 'PONG');

@@ -87,7 +87,7 @@ for (const RESP of [2, 3] as const) {
     test('errors reject with the server message and the connection keeps working', async () => {
       const isErr = (pattern: RegExp) => (err: unknown) =>
         err instanceof Error && err.message.startsWith('ERR ') && pattern.test(err.message);
-      await assert.rejects(send(['AI.TENSORSET', 'bad', 'INT8', '1', 'VALUES', '300']), isErr(/300/));
+      await assert.rejects(send(['AI.TENSORSET', 'bad', 'INT8', '1', 'VALUES', '300']), isErr(/^ERR invalid value$/));
       await assert.rejects(send(['AI.TENSORGET', 'nothing-here', 'BLOB']), isErr(/./));
       await assert.rejects(send(['AI.TENSORGET', 'foo', 'NUMPY']), isErr(/./));
       assert.equal(await client.ping(), 'PONG');

@@ -67,7 +67,7 @@ for (const RESP of [2, 3] as const) {
         (err: unknown) => {
           assert.ok(err instanceof ModelkvError, String(err));
           assert.equal(err.code, 'ERR');
-          assert.match(err.message, /need INPUTS/);
+          assert.match(err.message, /INPUTS and OUTPUTS not specified/);
           return true;
         },
       );

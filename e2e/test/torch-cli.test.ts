@@ -75,11 +75,7 @@ describe('redis-cli: TorchScript models', () => {
 
   test('a bad or truncated archive is an ERR with the reason; nothing is stored; the server serves on', async () => {
     for (const blob of [Buffer.from('definitely not a TorchScript archive'), addtwo.artifact.subarray(0, addtwo.artifact.length >> 1)]) {
-      assertErr(
-        errorOf(await cli(['AI.MODELSET', 'm:bad', 'TORCH', 'CPU'], blob)),
-        'bad archive',
-        /could not load TORCH model: .*PytorchStreamReader/,
-      );
+      assertErr(errorOf(await cli(['AI.MODELSET', 'm:bad', 'TORCH', 'CPU'], blob)), 'bad archive', /^ERR PytorchStreamReader/);
       assert.deepEqual(await cli(['EXISTS', 'm:bad']), { integer: 0n });
     }
     await assertAlive();
@@ -192,7 +188,7 @@ describe('redis-cli: TorchScript scripts', () => {
     const bad = torchFixture('compile_error');
     const error = bad.extra.error as { reason: string; line: number; column: number };
     const reply = errorOf(await cli(['AI.SCRIPTSET', 's:bad', 'CPU'], bad.artifact));
-    assertErr(reply, 'compile error', /could not compile script/);
+    assertErr(reply, 'compile error', /^ERR .* at line \d+, column \d+/);
     assert.ok(reply!.includes(error.reason), reply);
     assert.ok(reply!.includes(`line ${error.line}, column ${error.column}`), reply);
     assert.deepEqual(await cli(['EXISTS', 's:bad']), { integer: 0n });

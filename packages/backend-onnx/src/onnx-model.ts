@@ -22,7 +22,8 @@ export class OnnxModel implements ModelHandle {
     return new OnnxModel(worker, session, inputNames, outputNames);
   }
 
-  async run(inputs: readonly Tensor[], outputCount: number): Promise<Tensor[]> {
+  /** Its outputs, `null` for those that are not tensors (not fetched: an ONNX-ML sequence of maps). */
+  async run(inputs: readonly Tensor[], outputCount: number): Promise<(Tensor | null)[]> {
     if (this.released) throw new Error('the ONNX model has been released');
     if (inputs.length !== this.inputNames.length) {
       throw new Error(`model expects ${this.inputNames.length} inputs (${this.inputNames.join(', ')}), got ${inputs.length}`);
@@ -33,7 +34,7 @@ export class OnnxModel implements ModelHandle {
     const transfer: ArrayBuffer[] = [];
     const wire: WireTensor[] = inputs.map((t) => packTensor(t, transfer));
     const reply = await this.worker.request({ kind: 'run', session: this.session, inputs: wire }, 'ran', transfer);
-    return reply.outputs.map((w, i) => unpackTensor(w, this.outputNames[i] ?? String(i)));
+    return reply.outputs.map((w, i) => (w ? unpackTensor(w, this.outputNames[i] ?? String(i)) : null));
   }
 
   async release(): Promise<void> {

@@ -13,6 +13,16 @@ if (!port) throw new Error('session-worker.js must run in a worker thread');
 
 ort.env.logLevel = 'fatal';
 const sessions = new Map<number, ort.InferenceSession>();
+/** Each session's outputs that are fetched: its tensors. */
+const fetched = new Map<number, readonly string[]>();
+
+/**
+ * The outputs onnxruntime-node can hand back: tensors. The others (ONNX-ML sequences of maps,
+ * say) are not fetched at all, since asking for one fails the whole run.
+ */
+function tensorOutputs(session: ort.InferenceSession): string[] {
+  return session.outputMetadata.filter((m) => m.isTensor).map((m) => m.name);
+}
 
 function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(message, transfer);
@@ -59,6 +69,7 @@ async function handle(request: WorkerRequest): Promise<void> {
           logSeverityLevel: 4,
         });
         sessions.set(request.session, s);
+        fetched.set(request.session, tensorOutputs(s));
         reply({ kind: 'loaded', id: request.id, inputNames: s.inputNames, outputNames: s.outputNames });
         return;
       }
@@ -71,15 +82,16 @@ async function handle(request: WorkerRequest): Promise<void> {
         s.inputNames.forEach((name, i) => {
           feeds[name] = toOrt(request.inputs[i]!);
         });
-        const results = await s.run(feeds);
+        const results = await s.run(feeds, [...(fetched.get(request.session) ?? s.outputNames)]);
         const transfer: ArrayBuffer[] = [];
-        const outputs = s.outputNames.map((name) => fromOrt(name, results[name]!, transfer));
+        const outputs = s.outputNames.map((name) => (name in results ? fromOrt(name, results[name]!, transfer) : null));
         reply({ kind: 'ran', id: request.id, outputs }, transfer);
         return;
       }
       case 'release': {
         const s = sessions.get(request.session);
         sessions.delete(request.session);
+        fetched.delete(request.session);
         await s?.release();
         reply({ kind: 'released', id: request.id });
         return;

@@ -28,7 +28,8 @@ export type WorkerRequest =
 
 export type WorkerReply =
   | { readonly kind: 'loaded'; readonly id: number; readonly inputNames: readonly string[]; readonly outputNames: readonly string[] }
-  | { readonly kind: 'ran'; readonly id: number; readonly outputs: readonly WireTensor[] }
+  /** `null` for an output that is not a tensor, which is not fetched. */
+  | { readonly kind: 'ran'; readonly id: number; readonly outputs: readonly (WireTensor | null)[] }
   | { readonly kind: 'released'; readonly id: number }
   | { readonly kind: 'failed'; readonly id: number; readonly message: string };
 

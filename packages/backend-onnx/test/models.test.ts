@@ -45,6 +45,7 @@ describe('ONNX models in process match the outputs of the framework that produce
       );
       assert.equal(outputs.length, fx.outputs.length);
       outputs.forEach((out, i) => {
+        assert.ok(out, `${name}.${fx.outputs[i]!.name} is a tensor`);
         assertTensorClose(out, fx.outputs[i]!.tensor, `${name}.${fx.outputs[i]!.name}`);
       });
     });

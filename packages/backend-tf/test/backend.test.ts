@@ -83,6 +83,7 @@ describe('TF backend in-process', () => {
       );
       assert.equal(outputs.length, 4);
       outputs.forEach((t, i) => {
+        assert.ok(t, `${name} output ${i} is a tensor`);
         sameTensor(t, f.outputs[i]!.tensor, `${name} output ${f.outputs[i]!.name}`);
       });
       await model.release();

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "handles.h"
 #include "jobs.h"
@@ -103,6 +104,32 @@ Napi::Value RunScript(const Napi::CallbackInfo& info) {
   });
 }
 
+// The strings of a JS string array, for an entry point's keys or args.
+std::vector<std::string> StringList(Napi::Env env, Napi::Value value, const char* what) {
+  if (!value.IsArray()) throw Napi::TypeError::New(env, std::string(what) + " must be an array of strings");
+  Napi::Array array = value.As<Napi::Array>();
+  std::vector<std::string> out;
+  out.reserve(array.Length());
+  for (uint32_t i = 0; i < array.Length(); i++) {
+    Napi::Value item = array.Get(i);
+    if (!item.IsString()) throw Napi::TypeError::New(env, std::string(what) + " must be an array of strings");
+    out.push_back(item.As<Napi::String>().Utf8Value());
+  }
+  return out;
+}
+
+// runEntryPoint(script, fn: string, inputs: NativeTensor[], keys: string[], args: string[], outputCount: number,
+//               timeoutMs?: number): Promise<NativeTensor[]>
+Napi::Value RunEntryPoint(const Napi::CallbackInfo& info) {
+  return Guarded(info.Env(), [&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    if (!info[1].IsString()) throw Napi::TypeError::New(env, "function name must be a string");
+    RunScriptJob::EntryArgs entry{StringList(env, info[3], "keys"), StringList(env, info[4], "args")};
+    return Submit(env, std::make_unique<RunScriptJob>(env, HandleValue<TorchScript>(info[0]), info[1].As<Napi::String>().Utf8Value(),
+                                                      info[2], std::move(entry), info[5], info[6]));
+  });
+}
+
 // release(handle): frees the model or script now; runs in flight finish first.
 Napi::Value Release(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value {
@@ -153,6 +180,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("compileScript", Napi::Function::New(env, CompileScript, "compileScript"));
   exports.Set("scriptFunctionNames", Napi::Function::New(env, ScriptFunctionNames, "scriptFunctionNames"));
   exports.Set("runScript", Napi::Function::New(env, RunScript, "runScript"));
+  exports.Set("runEntryPoint", Napi::Function::New(env, RunEntryPoint, "runEntryPoint"));
   exports.Set("release", Napi::Function::New(env, Release, "release"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreadCounts, "setThreads"));
   exports.Set("busyThreads", Napi::Function::New(env, BusyThreadCount, "busyThreads"));

@@ -92,7 +92,8 @@ void RunModelJob::Run() {
 
 void RunScriptJob::Run() {
   DeadlineScope deadline(deadline_, timeoutMs_);
-  outputs_ = script_->Run(fn_, inputs_, outputCount_);
+  outputs_ =
+      entry_ ? script_->RunEntryPoint(fn_, inputs_, entry_->keys, entry_->args, outputCount_) : script_->Run(fn_, inputs_, outputCount_);
 }
 
 }  // namespace modelkv

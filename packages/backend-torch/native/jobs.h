@@ -103,12 +103,22 @@ class RunScriptJob final : public TensorRunJob {
                Napi::Value timeoutMs)
       : TensorRunJob(env, inputs, outputCount, timeoutMs), script_(std::move(script)), fn_(std::move(fn)) {}
 
+  // An entry point's call: its keys and args lists next to the tensors.
+  struct EntryArgs {
+    std::vector<std::string> keys;
+    std::vector<std::string> args;
+  };
+  RunScriptJob(Napi::Env env, std::shared_ptr<TorchScript> script, std::string fn, Napi::Value inputs, EntryArgs entry,
+               Napi::Value outputCount, Napi::Value timeoutMs)
+      : TensorRunJob(env, inputs, outputCount, timeoutMs), script_(std::move(script)), fn_(std::move(fn)), entry_(std::move(entry)) {}
+
  protected:
   void Run() override;
 
  private:
   std::shared_ptr<TorchScript> script_;
   std::string fn_;
+  std::optional<EntryArgs> entry_;
 };
 
 }  // namespace modelkv

@@ -44,4 +44,23 @@ std::vector<OutputTensor> TorchScript::Run(const std::string& fn, const std::vec
   });
 }
 
+std::vector<OutputTensor> TorchScript::RunEntryPoint(const std::string& fn, const std::vector<InputTensor>& inputs,
+                                                     const std::vector<std::string>& keys, const std::vector<std::string>& args,
+                                                     size_t outputCount) {
+  return WithTorchErrors([&] {
+    torch::jit::Function* function = impl_->unit->find_function(c10::QualifiedName(fn));
+    if (function == nullptr) throw std::runtime_error("function '" + fn + "' is not defined in the script");
+    c10::InferenceMode guard;
+    c10::List<at::Tensor> tensors;
+    for (c10::IValue& t : ToTorch(inputs, impl_->device)) tensors.push_back(std::move(t).toTensor());
+    c10::List<std::string> keyList;
+    for (const std::string& k : keys) keyList.push_back(k);
+    c10::List<std::string> argList;
+    for (const std::string& a : args) argList.push_back(a);
+    std::vector<c10::IValue> stack{c10::IValue(std::move(tensors)), c10::IValue(std::move(keyList)), c10::IValue(std::move(argList))};
+    c10::IValue result = (*function)(std::move(stack));
+    return FromTorch(std::move(result), outputCount, "function '" + fn + "'");
+  });
+}
+
 }  // namespace modelkv

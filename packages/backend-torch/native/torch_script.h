@@ -21,6 +21,9 @@ class TorchScript {
   std::vector<OpUse> Ops() const;
   // Calls function `fn` with the inputs as its arguments. Thread-safe.
   std::vector<OutputTensor> Run(const std::string& fn, const std::vector<InputTensor>& inputs, size_t outputCount);
+  // Calls entry point `fn` as RedisAI 1.2 does: fn(tensors: List[Tensor], keys: List[str], args: List[str]). Thread-safe.
+  std::vector<OutputTensor> RunEntryPoint(const std::string& fn, const std::vector<InputTensor>& inputs,
+                                          const std::vector<std::string>& keys, const std::vector<std::string>& args, size_t outputCount);
 
  private:
   struct Impl;

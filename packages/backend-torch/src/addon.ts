@@ -56,6 +56,16 @@ export interface TorchAddon {
     outputCount: number,
     timeoutMs?: number,
   ): Promise<NativeTensor[]>;
+  /** Calls an entry point: `fn(tensors: List[Tensor], keys: List[str], args: List[str])`. */
+  runEntryPoint(
+    script: ScriptRef,
+    fn: string,
+    inputs: readonly NativeTensor[],
+    keys: readonly string[],
+    args: readonly string[],
+    outputCount: number,
+    timeoutMs?: number,
+  ): Promise<NativeTensor[]>;
   release(handle: NativeHandle): void;
   setThreads(intraOp: number, interOp: number): void;
   /** Pool threads running a job now (a script that never returns keeps one busy for good). */

@@ -1,4 +1,4 @@
-import { type RunOptions, type ScriptHandle, type Tensor, addonTimeoutMs } from '@modelkv/core';
+import { type EntryPointCall, type RunOptions, type ScriptHandle, type Tensor, addonTimeoutMs } from '@modelkv/core';
 import { type ScriptRef, addon } from './addon.js';
 import { fromNative } from './tensors.js';
 
@@ -13,6 +13,12 @@ export class TorchScript implements ScriptHandle {
   /** `options.timeoutMs` bounds the run: it ends at its next loop iteration past that (see native/deadline.h). */
   async run(fn: string, inputs: readonly Tensor[], outputCount: number, options?: RunOptions): Promise<Tensor[]> {
     const outputs = await addon.runScript(this.ref, fn, inputs, outputCount, addonTimeoutMs(options));
+    return outputs.map(fromNative);
+  }
+
+  /** An entry point of AI.SCRIPTSTORE, called as RedisAI 1.2 calls it: `fn(tensors, keys, args)`. */
+  async runEntryPoint(fn: string, call: EntryPointCall, outputCount: number, options?: RunOptions): Promise<Tensor[]> {
+    const outputs = await addon.runEntryPoint(this.ref, fn, call.tensors, call.keys, call.args, outputCount, addonTimeoutMs(options));
     return outputs.map(fromNative);
   }
 

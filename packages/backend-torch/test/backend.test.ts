@@ -32,7 +32,10 @@ test('a GPU request on a machine without CUDA is refused at SET time with the re
   }
   const engine = new Engine();
   await engine.registerBackend(backend);
-  await assert.rejects(engine.scriptSet('s', 'GPU', 'def f(a):\n    return a\n'), /GPU:0 is not available to backend TORCH \(.*CUDA.*\)/);
+  await assert.rejects(
+    engine.scriptSet('s', { device: 'GPU', source: 'def f(a):\n    return a\n' }),
+    /GPU:0 is not available to backend TORCH \(.*CUDA.*\)/,
+  );
   await assert.rejects(engine.modelSet('m', { backend: 'TORCH', device: 'GPU:1', blob: Buffer.from('x') }), /GPU:1 is not available/);
   assert.equal(engine.exists('s'), false);
 });

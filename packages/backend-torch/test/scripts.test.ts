@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type Device, Engine, type ScriptHandle, Tensor } from '@modelkv/core';
 import { backend } from '../src/index.js';
+import { TorchScript } from '../src/script.js';
 import { artifact, assertClose, manifest } from './fixtures.js';
 
 const CPU: Device = { kind: 'CPU', index: 0 };
@@ -68,8 +69,8 @@ test('through the engine: SCRIPTSET / SCRIPTRUN / INFO; errors count after submi
   const m = manifest('functions');
   const c = m.cases.find((x) => x.function === 'sum_and_diff')!;
   const source = artifact(m).toString('utf8');
-  await engine.scriptSet('s', 'CPU', source);
-  assert.deepEqual(engine.scriptGet('s'), { device: 'CPU', source });
+  await engine.scriptSet('s', { device: 'CPU', source });
+  assert.deepEqual(engine.scriptGet('s'), { device: 'CPU', tag: '', entryPoints: [], source });
   engine.tensorSet('a', c.inputs[0]!);
   engine.tensorSet('b', c.inputs[1]!);
   await engine.scriptRun('s', 'sum_and_diff', ['a', 'b'], ['sum', 'diff']);
@@ -78,8 +79,37 @@ test('through the engine: SCRIPTSET / SCRIPTRUN / INFO; errors count after submi
   await assert.rejects(engine.scriptRun('s', 'missing', ['a'], ['x']), /function 'missing' is not defined/);
   await assert.rejects(engine.scriptRun('s', 'addtwo', ['a'], ['x']), /missing value for argument 'b'/);
   const info = engine.info('s');
-  assert.deepEqual([info.type, info.backend, info.samples, info.calls, info.errors], ['SCRIPT', 'TORCH', -1, 2, 1]);
-  await assert.rejects(engine.scriptSet('bad', 'CPU', 'def f(a):\n    return a +\n'), /could not compile script: .*line 3/);
+  // Both failures happened in queued runs: each is a call and an error, as the reference counted them.
+  assert.deepEqual([info.type, info.backend, info.samples, info.calls, info.errors], ['SCRIPT', 'TORCH', -1, 3, 2]);
+  await assert.rejects(engine.scriptSet('bad', { device: 'CPU', source: 'def f(a):\n    return a +\n' }), /line 3/);
   engine.tensorSet('u', Tensor.zeros('UINT16', [2]));
   await assert.rejects(engine.scriptRun('s', 'twice', ['u'], ['x']), /UINT16 tensors are not supported/);
+});
+
+test('an entry point gets its tensors, keys and args as three lists, as RedisAI 1.2 calls it', async () => {
+  const source = [
+    'def scale(tensors: List[Tensor], keys: List[str], args: List[str]):',
+    '    return tensors[0] * float(args[0]) + len(keys)',
+    '',
+    'def both(tensors: List[Tensor], keys: List[str], args: List[str]):',
+    '    return tensors[0] + tensors[1], tensors[0] - tensors[1]',
+    '',
+  ].join('\n');
+  assert.ok(backend.compileScript !== undefined);
+  const script = await backend.compileScript(source, { device: CPU, entryPoints: ['scale', 'both'] });
+  assert.ok(script instanceof TorchScript);
+  const a = Tensor.fromArray('FLOAT', [2], [1, 2]);
+  const b = Tensor.fromArray('FLOAT', [2], [10, 20]);
+  const [scaled] = await script.runEntryPoint('scale', { tensors: [a], keys: ['{x}k1', '{x}k2'], args: ['0.5'] }, 1);
+  assert.deepEqual(scaled!.values(), [2.5, 3]);
+  const outs = await script.runEntryPoint('both', { tensors: [a, b], keys: [], args: [] }, 2);
+  assert.deepEqual(
+    outs.map((t) => t.values()),
+    [
+      [11, 22],
+      [-9, -18],
+    ],
+  );
+  await assert.rejects(script.runEntryPoint('nope', { tensors: [a], keys: [], args: [] }, 1), /function 'nope' is not defined/);
+  script.release();
 });

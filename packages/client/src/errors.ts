@@ -66,8 +66,9 @@ export class UnexpectedReplyError extends Error {
 
 // modelkv says "backend TORCH is not loaded: ..."; RedisAI says "ERR Backend not loaded: TORCH".
 const BACKEND_NOT_LOADED = /\bbackend\b.*\bnot loaded\b/i;
-// modelkv says "tensor key is empty or does not exist"; RedisAI says "ERR tensor key is empty".
-const KEY_NOT_FOUND = /\bkey\b.*\b(?:is empty|does not exist)\b/i;
+// RedisAI 0.9 says "cannot get tensor from empty key", "no model at key", "Input key is empty";
+// 1.2 says "model key is empty", "tensor key is empty or in a different shard".
+const KEY_NOT_FOUND = /\bkey\b.*\b(?:is empty|does not exist)\b|\bfrom empty key\b|^ERR no (?:model|script) at key\b/i;
 const UNKNOWN_COMMAND = /^ERR unknown (?:command|subcommand)\b/i;
 
 /** The typed error for an error line from the server. */

@@ -149,7 +149,7 @@ describe('AI.INFO', () => {
   });
 
   test('a missing field or an odd-length reply is an error', () => {
-    assert.throws(() => INFO.transformReply(flat.slice(0, 14)), /no ERRORS field/);
+    assert.throws(() => INFO.transformReply(flat.slice(0, 14)), /no errors field/);
     assert.throws(() => INFO.transformReply(flat.slice(0, 15)), UnexpectedReplyError);
   });
 });
@@ -179,6 +179,18 @@ describe('the module', () => {
       ['INFO', 'info'],
       ['INFO_RESETSTAT', 'resetStat'],
       ['CONFIG_LOADBACKEND', 'loadBackend'],
+      ['MODELSTORE', 'modelStore'],
+      ['MODELGET_META', 'modelMeta'],
+      ['MODELEXECUTE', 'modelExecute'],
+      ['MODELSCAN', 'modelScan'],
+      ['SCRIPTSTORE', 'scriptStore'],
+      ['SCRIPTGET_META', 'scriptMeta'],
+      ['SCRIPTEXECUTE', 'scriptExecute'],
+      ['SCRIPTSCAN', 'scriptScan'],
+      ['DAGEXECUTE', 'dagExecute'],
+      ['DAGEXECUTE_RO', 'dagExecuteRo'],
+      ['CONFIG_GET', 'configGet'],
+      ['CONFIG_SET', 'configSet'],
     ];
     const mod = AI as Record<string, unknown>;
     for (const [upper, camel] of pairs) {
@@ -192,6 +204,17 @@ describe('the module', () => {
     const readOnly = Object.entries(AI)
       .filter(([name, c]) => name === name.toUpperCase() && c.IS_READ_ONLY)
       .map(([n]) => n);
-    assert.deepEqual(readOnly.sort(), ['INFO', 'MODELGET', 'SCRIPTGET', 'TENSORGET']);
+    assert.deepEqual(readOnly.sort(), [
+      'CONFIG_GET',
+      'DAGEXECUTE_RO',
+      'INFO',
+      'MODELGET',
+      'MODELGET_META',
+      'MODELSCAN',
+      'SCRIPTGET',
+      'SCRIPTGET_META',
+      'SCRIPTSCAN',
+      'TENSORGET',
+    ]);
   });
 });

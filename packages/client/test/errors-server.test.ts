@@ -73,9 +73,9 @@ for (const RESP of [2, 3] as const) {
     });
 
     test('bad tensors are refused with the server reason', async () => {
-      await rejectsWith(client.tensorSet('t', { dtype: 'FLOAT16' as DType, shape: [1] }), ModelkvError, /^ERR .*FLOAT16/);
+      await rejectsWith(client.tensorSet('t', { dtype: 'FLOAT16' as DType, shape: [1] }), ModelkvError, /^ERR invalid data type$/);
       await rejectsWith(client.tensorSet('t', { dtype: 'FLOAT', shape: [3], data: new Float32Array(2) }), ModelkvError, /^ERR .*length/i);
-      await rejectsWith(client.tensorSet('t', { dtype: 'INT8', shape: [1], data: [300] }), ModelkvError, /^ERR .*range/i);
+      await rejectsWith(client.tensorSet('t', { dtype: 'INT8', shape: [1], data: [300] }), ModelkvError, /^ERR invalid value$/);
       await rejectsWith(client.tensorSet('t', { dtype: 'FLOAT', shape: [-1] }), ModelkvError, /^ERR .*(negative|shape)/i);
       await rejectsWith(client.tensorSet('t', { dtype: 'INT32', shape: [2], data: [1.5, 2] }), ModelkvError, /^ERR /);
       await rejectsWith(client.tensorSet('t', { dtype: 'UINT8', shape: [2], data: [1] }), ModelkvError, /^ERR /);

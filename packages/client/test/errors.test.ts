@@ -34,6 +34,17 @@ test('missing keys are recognised in both wordings', () => {
   assert.ok(errorFromReply('ERR tensor key is empty or does not exist') instanceof KeyNotFoundError);
   assert.ok(errorFromReply("ERR input key 'a' is empty or does not exist") instanceof KeyNotFoundError);
   assert.ok(errorFromReply('ERR tensor key is empty') instanceof KeyNotFoundError);
+  for (const line of [
+    'ERR cannot get tensor from empty key',
+    'ERR cannot get model from empty key',
+    'ERR no model at key',
+    'ERR no script at key',
+    'ERR Input key is empty',
+    'ERR model key is empty',
+    'ERR tensor key is empty or in a different shard',
+  ]) {
+    assert.ok(errorFromReply(line) instanceof KeyNotFoundError, line);
+  }
 });
 
 test('unknown commands say the server is not an AI server', () => {

@@ -7,7 +7,8 @@ import { ReplyError, oneLine } from './errors.js';
 export function parseBackendName(word: string): BackendName {
   const upper = word.toUpperCase();
   if (!(BACKEND_NAMES as readonly string[]).includes(upper)) {
-    throw new ReplyError(`unsupported backend '${word}': expected one of ${BACKEND_NAMES.join(', ')}`);
+    // The reference's exact words, which clients match on.
+    throw new ReplyError('unsupported backend');
   }
   return upper as BackendName;
 }
@@ -126,7 +127,12 @@ export class BackendRegistry {
   private readonly loaded = new Map<BackendName, LoadedBackend>();
   private readonly loading = new Set<BackendName>();
 
-  constructor(private readonly config: BackendConfig) {}
+  constructor(private config: BackendConfig) {}
+
+  /** Changes the settings backends loaded from now on are initialised with. */
+  configure(changes: Partial<BackendConfig>): void {
+    this.config = { ...this.config, ...changes };
+  }
 
   load(name: BackendName, path: string, cwd?: string): Promise<LoadedBackend> {
     return this.add(name, path, async () => {

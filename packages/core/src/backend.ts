@@ -56,10 +56,29 @@ export interface ModelOptions {
   readonly inputs: readonly string[];
   /** Output node names, given with `OUTPUTS` (TF only; empty for other backends). */
   readonly outputs: readonly string[];
+  /**
+   * What `run` returns for an output that is not a tensor (an ONNX-ML sequence of maps, say):
+   * `skip` (the default) returns `null` for it, and the engine stores nothing, as the reference
+   * did; `tensor` returns the tensor form of outputs that have an unambiguous one, as the
+   * backend documents.
+   */
+  readonly nonTensorOutputs?: 'skip' | 'tensor';
 }
 
 export interface ScriptOptions {
   readonly device: Device;
+  /**
+   * Functions to be called with `runEntryPoint` (AI.SCRIPTSTORE's ENTRY_POINTS). A backend that
+   * knows signatures refuses the script unless each takes `(List[Tensor], List[str], List[str])`.
+   */
+  readonly entryPoints?: readonly string[];
+}
+
+/** The arguments of an entry point (AI.SCRIPTEXECUTE): tensors, key names and string arguments. */
+export interface EntryPointCall {
+  readonly tensors: readonly Tensor[];
+  readonly keys: readonly string[];
+  readonly args: readonly string[];
 }
 
 /** A loaded model. `run` must do its work off the JS thread. */
@@ -70,9 +89,10 @@ export interface ModelHandle {
   readonly outputNames?: readonly string[];
   /**
    * Runs the model on `inputs` (bound to the model's inputs in order) and returns exactly
-   * `outputCount` tensors. A rejection's message is sent to the client after `ERR`.
+   * `outputCount` entries: a tensor per output, or `null` for an output that is not a tensor
+   * (see `ModelOptions.nonTensorOutputs`). A rejection's message is sent to the client after `ERR`.
    */
-  run(inputs: readonly Tensor[], outputCount: number, options?: RunOptions): Promise<Tensor[]>;
+  run(inputs: readonly Tensor[], outputCount: number, options?: RunOptions): Promise<(Tensor | null)[]>;
   /** Releases the model's resources; called once, after its last run has settled. */
   release(): void | Promise<void>;
 }
@@ -82,6 +102,11 @@ export interface ScriptHandle {
   /** Names of the functions the script defines, when the backend knows them. */
   readonly functionNames?: readonly string[];
   run(fn: string, inputs: readonly Tensor[], outputCount: number, options?: RunOptions): Promise<Tensor[]>;
+  /**
+   * Calls an entry point as RedisAI 1.2 does: `fn(tensors: List[Tensor], keys: List[str],
+   * args: List[str])`. Backends without it cannot serve AI.SCRIPTEXECUTE.
+   */
+  runEntryPoint?(fn: string, call: EntryPointCall, outputCount: number, options?: RunOptions): Promise<Tensor[]>;
   release(): void | Promise<void>;
 }
 

@@ -65,7 +65,7 @@ export class DeferredModelHandle extends Deferred<ModelHandle> implements ModelH
     return this.inner?.outputNames;
   }
 
-  run(inputs: readonly Tensor[], outputCount: number, options?: RunOptions): Promise<Tensor[]> {
+  run(inputs: readonly Tensor[], outputCount: number, options?: RunOptions): Promise<(Tensor | null)[]> {
     if (!this.inner) return Promise.reject(this.notLoadedError());
     return this.inner.run(inputs, outputCount, options);
   }

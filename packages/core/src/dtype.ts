@@ -109,7 +109,7 @@ export function isDType(name: string): name is DType {
 /** Parses a dtype word case-insensitively, as the reference did. */
 export function parseDType(word: string): DType {
   const upper = word.toUpperCase();
-  if (!isDType(upper)) throw new ReplyError(`invalid data type '${word}': expected one of ${DTYPES.join(', ')}`);
+  if (!isDType(upper)) throw new ReplyError('invalid data type');
   return upper;
 }
 
@@ -133,17 +133,17 @@ export function parseValue(dtype: DType, word: string): TensorValue {
   }
   const info = NUMERIC[dtype];
   if (info.integer) {
-    if (!INTEGER_RE.test(word)) throw new ReplyError(`invalid value '${word}' for ${dtype} tensor: not an integer`);
+    if (!INTEGER_RE.test(word)) throw invalidValue();
     if (dtype === 'INT64') {
       const v = BigInt(word);
-      if (v < INT64_MIN || v > INT64_MAX) throw new ReplyError(`value ${word} is out of range for INT64`);
+      if (v < INT64_MIN || v > INT64_MAX) throw invalidValue();
       return v;
     }
     const v = Number(word);
-    if (v < info.min || v > info.max) throw new ReplyError(`value ${word} is out of range for ${dtype}`);
+    if (v < info.min || v > info.max) throw invalidValue();
     return v;
   }
-  if (!FLOAT_RE.test(word)) throw new ReplyError(`invalid value '${word}' for ${dtype} tensor: not a number`);
+  if (!FLOAT_RE.test(word)) throw invalidValue();
   const lower = word.toLowerCase().replace(/^\+/, '');
   let v: number;
   if (lower.endsWith('nan')) v = Number.NaN;
@@ -151,10 +151,15 @@ export function parseValue(dtype: DType, word: string): TensorValue {
   else {
     v = Number(word);
     if (!Number.isFinite(v) || v < info.min || v > info.max) {
-      throw new ReplyError(`value ${word} is out of range for ${dtype}`);
+      throw invalidValue();
     }
   }
   return v;
+}
+
+/** The reference's words for a VALUES word that does not parse or fit; clients match on them. */
+function invalidValue(): ReplyError {
+  return new ReplyError('invalid value');
 }
 
 /** Reads element `index` of a fixed-size dtype from little-endian bytes. */

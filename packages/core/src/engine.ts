@@ -4,22 +4,28 @@ import {
   type BackendConfig,
   type BackendName,
   type Device,
+  type EntryPointCall,
   type ModelHandle,
   type RunOptions,
   type ScriptHandle,
   formatDevice,
 } from './backend.js';
 import { BackendRegistry, type LoadedBackend, resolveBackendEntry } from './backend-loader.js';
+import { ModelBatcher } from './batcher.js';
 import { DeferredModelHandle, DeferredScriptHandle, runnableModel, runnableScript } from './deferred-handle.js';
 import { parseDevice } from './device.js';
 import { ReplyError, oneLine, toReplyError, wrongType } from './errors.js';
 import { HostedBackend } from './host/hosted-backend.js';
-import { HostedModel, HostedScript, type TimedOutputs } from './host/hosted-handles.js';
+import { HostedModel, HostedScript, type TimedOutputs, tensorsOnly } from './host/hosted-handles.js';
 import {
+  type BatchingPolicy,
   type Key,
   Keyspace,
   Lease,
+  type ModelRecord,
+  NO_BATCHING,
   type ScanResult,
+  type ScriptRecord,
   type StoredModel,
   type StoredScript,
   type StoredValue,
@@ -30,7 +36,7 @@ import {
 import { type Logger, silentLogger } from './logger.js';
 import type { EngineObserver, QueueStats, RunRecord, TensorMemory } from './observer.js';
 import { isDeadlineError } from './native-pool.js';
-import { RunDropped, RunQueue, RunQueues, RunTimedOut } from './run-queue.js';
+import { type QueuedRun, RunDropped, RunQueue, RunQueues, RunTimedOut, isRunWaitTimedOut } from './run-queue.js';
 import { RunStats } from './stats.js';
 import type { ValueStore } from './store.js';
 import { DEFAULT_MAX_TENSOR_BYTES, Tensor } from './tensor.js';
@@ -57,6 +63,8 @@ export interface EngineOptions {
   readonly cwd?: string;
   /** Lets backends load models and scripts that use file, process or I/O operations. Default false. */
   readonly allowUnsafeOps?: boolean;
+  /** What models give for outputs that are not tensors (see ModelOptions.nonTensorOutputs). Default `skip`. */
+  readonly nonTensorOutputs?: 'skip' | 'tensor';
   /** Where the engine reports what happens. Default: nowhere. */
   readonly logger?: Logger;
   /** Where values are kept. Default: a new in-memory `Keyspace`. */
@@ -78,11 +86,6 @@ export interface RestoreOptions {
   readonly keepWithoutBackend?: boolean;
 }
 
-export interface RunRequestOptions {
-  /** Aborted when the client that asked for the run has gone: a run not yet started is dropped. */
-  readonly signal?: AbortSignal;
-}
-
 /** Counters of runs that did not run to the end, for INFO. */
 export interface RunCounters {
   /** Dropped before they started, their client having disconnected. */
@@ -95,45 +98,56 @@ export interface ModelSetArgs {
   readonly backend: BackendName;
   /** `CPU`, `GPU` or `GPU:n`. */
   readonly device: string;
+  readonly tag?: string;
+  readonly batching?: BatchingPolicy;
   readonly inputs?: readonly string[];
   readonly outputs?: readonly string[];
   readonly blob: Buffer;
 }
 
-export interface ModelInfo {
-  readonly backend: BackendName;
+export interface ScriptSetArgs {
+  /** `CPU`, `GPU` or `GPU:n`. */
   readonly device: string;
-  readonly inputs: readonly string[];
-  readonly outputs: readonly string[];
-  readonly blob: Buffer;
-}
-
-export interface ScriptInfo {
-  readonly device: string;
+  readonly tag?: string;
+  /** Functions callable with the entry-point convention (AI.SCRIPTSTORE). */
+  readonly entryPoints?: readonly string[];
   readonly source: string;
 }
 
-/** A model or script about to run: what its run is recorded under. */
-interface RunTarget {
-  readonly kind: 'model' | 'script';
-  readonly key: string;
-  readonly backend: BackendName;
-  readonly device: string;
-  readonly stats: RunStats;
-  readonly lease: Lease;
-  /** The 0-th dimension of a model's first input; -1 for a script. */
-  readonly samples: number;
-}
+export type ModelInfo = ModelRecord;
+export type ScriptInfo = ScriptRecord;
 
 export interface RunInfo {
   readonly key: string;
   readonly type: 'MODEL' | 'SCRIPT';
   readonly backend: BackendName;
   readonly device: string;
+  readonly tag: string;
   readonly durationUs: number;
   readonly samples: number;
   readonly calls: number;
   readonly errors: number;
+}
+
+/** How one run request waits. */
+export interface RunRequest {
+  /** Milliseconds the run may wait in its queue before it is dropped with RunWaitTimedOut (TIMEOUT). */
+  readonly queueTimeoutMs?: number;
+  /** Aborted when the client that asked for the run has gone: a run not yet started is dropped. */
+  readonly signal?: AbortSignal;
+}
+
+/** Former name of RunRequest. */
+export type RunRequestOptions = RunRequest;
+
+/** A function call of a script: plain tensor arguments (AI.SCRIPTRUN) or an entry point (AI.SCRIPTEXECUTE). */
+export type ScriptCall =
+  { readonly fn: string; readonly inputs: readonly Tensor[] } | { readonly fn: string; readonly entryPoint: EntryPointCall };
+
+/** A model or a script as `models()` / `scripts()` list them (AI._MODELSCAN, AI._SCRIPTSCAN). */
+export interface TaggedKey {
+  readonly key: string;
+  readonly tag: string;
 }
 
 /**
@@ -147,19 +161,25 @@ export class Engine {
   readonly maxTensorBytes: number;
   readonly logger: Logger;
   readonly isolation: BackendIsolation;
-  readonly threadsPerQueue: number;
   readonly runCounters: RunCounters = { dropped: 0, timedOut: 0 };
-  private readonly cwd: string | undefined;
+  /** Directory relative backend paths are resolved against (AI.CONFIG BACKENDSPATH changes it). */
+  backendsPath: string | undefined;
+  private threads: number;
+  private readonly nonTensorOutputs: 'skip' | 'tensor';
   private readonly observers = new Set<EngineObserver>();
+  /** The batcher of each model stored with BATCHSIZE, made at its first run. */
+  private readonly batchers = new WeakMap<StoredModel, ModelBatcher>();
+  /** Queues whose runs a backend process executes: their slots are the process's. */
+  private readonly hostedQueues = new WeakSet<RunQueue>();
   private timeoutSource: () => number;
 
   constructor(options: EngineOptions = {}) {
-    this.threadsPerQueue = Math.max(1, options.threadsPerQueue ?? 1);
+    this.threads = Math.max(1, options.threadsPerQueue ?? 1);
     const config: BackendConfig = {
       intraOpThreads: options.intraOpThreads ?? 0,
       interOpThreads: options.interOpThreads ?? 0,
       allowUnsafeOps: options.allowUnsafeOps ?? false,
-      threadsPerQueue: this.threadsPerQueue,
+      threadsPerQueue: this.threads,
     };
     this.backends = new BackendRegistry(config);
     this.keyspace = options.store ?? new Keyspace();
@@ -168,11 +188,17 @@ export class Engine {
     });
     this.queues = new RunQueues();
     this.maxTensorBytes = options.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
-    this.cwd = options.cwd;
+    this.backendsPath = options.cwd;
+    this.nonTensorOutputs = options.nonTensorOutputs ?? 'skip';
     this.logger = options.logger ?? silentLogger;
     this.isolation = options.backendIsolation ?? 'process';
     const timeout = options.modelExecutionTimeoutMs ?? DEFAULT_MODEL_EXECUTION_TIMEOUT_MS;
     this.timeoutSource = typeof timeout === 'function' ? timeout : () => timeout;
+  }
+
+  /** Runs at once on each backend and device queue (THREADS_PER_QUEUE). */
+  get threadsPerQueue(): number {
+    return this.threads;
   }
 
   /** Milliseconds a run may execute (MODEL_EXECUTION_TIMEOUT); 0: no limit. */
@@ -188,8 +214,9 @@ export class Engine {
   // ---- backends -------------------------------------------------------------------------
 
   /**
-   * Loads a backend from a path: into a process of its own (`process` isolation), or into this
-   * one (`none`). Models and scripts kept without it are loaded through it then.
+   * Loads a backend from a path (relative to BACKENDSPATH): into a process of its own
+   * (`process` isolation), or into this one (`none`). Models and scripts kept without it are
+   * loaded through it then.
    */
   async loadBackend(name: BackendName, path: string): Promise<LoadedBackend> {
     const loaded = await this.startBackend(name, path);
@@ -205,15 +232,16 @@ export class Engine {
   }
 
   private startBackend(name: BackendName, path: string): Promise<LoadedBackend> {
-    if (this.isolation === 'none') return this.backends.load(name, path, this.cwd);
+    const cwd = this.backendsPath;
+    if (this.isolation === 'none') return this.backends.load(name, path, cwd);
     return this.backends.loadWith(name, path, () =>
       HostedBackend.start({
         name,
         path,
-        entry: resolveBackendEntry(path, this.cwd),
-        ...(this.cwd === undefined ? {} : { cwd: this.cwd }),
+        entry: resolveBackendEntry(path, cwd),
+        ...(cwd === undefined ? {} : { cwd }),
         config: this.backends.backendConfig,
-        threadsPerQueue: this.threadsPerQueue,
+        threadsPerQueue: this.threads,
         maxTensorBytes: this.maxTensorBytes,
         logger: this.logger,
       }),
@@ -270,8 +298,9 @@ export class Engine {
     this.keyspace.set(k, { kind: 'tensor', tensor });
   }
 
-  tensorGet(key: Key): Tensor {
-    return this.keyspace.getTyped(keyString(key), 'tensor', 'tensor').tensor;
+  /** The tensor at `key`; `emptyMessage` words the error when there is none. */
+  tensorGet(key: Key, emptyMessage?: string): Tensor {
+    return this.keyspace.getTyped(keyString(key), 'tensor', emptyMessage).tensor;
   }
 
   // ---- models ----------------------------------------------------------------------------
@@ -285,14 +314,17 @@ export class Engine {
     if (args.backend !== 'TF' && (inputs.length > 0 || outputs.length > 0)) {
       throw new ReplyError(`INPUTS and OUTPUTS are only for TF models, not ${args.backend}`);
     }
+    const batching = args.batching ?? NO_BATCHING;
+    checkBatching(batching);
     const backend = this.backends.get(args.backend);
     this.checkDevice(backend, device);
     if (args.blob.length === 0) throw new ReplyError('model blob is empty');
     let handle;
     try {
-      handle = await backend.loadModel(args.blob, { device, inputs, outputs });
+      handle = await backend.loadModel(args.blob, this.modelOptions(args));
     } catch (err) {
-      throw toReplyError(err, `could not load ${args.backend} model`);
+      // The backend's own words, as the reference replied them.
+      throw toReplyError(err);
     }
     if (this.keyspace.get(k) && this.keyspace.get(k)!.kind !== 'model') {
       await this.release(handle, k);
@@ -300,127 +332,195 @@ export class Engine {
     }
     this.keyspace.set(
       k,
-      modelValue(args, handle, () => this.release(handle, k)),
+      modelValue(k, { ...args, batching }, handle, () => this.release(handle, k)),
     );
   }
 
-  modelGet(key: Key): ModelInfo {
-    const m = this.keyspace.getTyped(keyString(key), 'model', 'model');
-    return { backend: m.backend, device: m.device, inputs: m.inputs, outputs: m.outputs, blob: m.blob };
+  /** The model at `key`; `emptyMessage` words the error when there is none. */
+  model(key: Key, emptyMessage?: string): StoredModel {
+    return this.keyspace.getTyped(keyString(key), 'model', emptyMessage);
   }
 
-  modelDel(key: Key): void {
+  modelGet(key: Key, emptyMessage?: string): ModelInfo {
+    const m = this.model(key, emptyMessage);
+    return {
+      backend: m.backend,
+      device: m.device,
+      tag: m.tag,
+      batching: m.batching,
+      inputs: m.inputs,
+      outputs: m.outputs,
+      blob: m.blob,
+    };
+  }
+
+  modelDel(key: Key, emptyMessage?: string): void {
     const k = keyString(key);
-    this.keyspace.getTyped(k, 'model', 'model');
+    this.keyspace.getTyped(k, 'model', emptyMessage);
     this.keyspace.delete(k);
+  }
+
+  /** Models with their tags, in the order they were first stored (AI._MODELSCAN). */
+  models(): TaggedKey[] {
+    const out: TaggedKey[] = [];
+    for (const [key, m] of this.keyspace.ofKind('model')) out.push({ key, tag: m.tag });
+    return out;
   }
 
   /**
    * Runs a model on the tensors at `inputKeys` and stores its outputs at `outputKeys`. The run
    * waits in the device's queue; other work on the event loop goes on meanwhile. Nothing is
-   * stored unless every output is produced.
+   * stored unless the run succeeds; outputs that are not tensors are skipped.
    */
-  async modelRun(key: Key, inputKeys: readonly Key[], outputKeys: readonly Key[], options: RunRequestOptions = {}): Promise<void> {
-    const k = keyString(key);
-    const model = this.keyspace.getTyped(k, 'model', 'model');
-    // A model kept without its backend answers ERR; once loaded, runs go to the handle behind it.
-    const handle = runnableModel(model.handle);
-    if (outputKeys.length === 0) throw new ReplyError('OUTPUTS needs at least one key');
-    for (const k of outputKeys) this.assertKind(keyString(k), 'tensor');
+  async modelRun(key: Key, inputKeys: readonly Key[], outputKeys: readonly Key[], request: RunRequest = {}): Promise<void> {
+    const model = this.model(key);
+    this.assertTensorKeys(outputKeys);
     const inputs = inputKeys.map((k) => this.inputTensor(k));
-    const expectedIn = handle.inputNames?.length ?? (model.inputs.length || undefined);
-    if (expectedIn !== undefined && inputs.length !== expectedIn) {
-      throw new ReplyError(`model expects ${expectedIn} inputs, got ${inputs.length}`);
-    }
-    const expectedOut = handle.outputNames?.length ?? (model.outputs.length || undefined);
-    if (expectedOut !== undefined && outputKeys.length !== expectedOut) {
-      throw new ReplyError(`model has ${expectedOut} outputs, got ${outputKeys.length} OUTPUTS keys`);
-    }
-    const count = outputKeys.length;
-    const exec =
-      handle instanceof HostedModel
-        ? (o: RunOptions) => handle.runTimed(inputs, count, o)
-        : (o: RunOptions) => timed(() => handle.run(inputs, count, o));
-    const target: RunTarget = {
-      kind: 'model',
-      key: k,
-      backend: model.backend,
-      device: model.device,
-      stats: model.stats,
-      lease: model.lease,
-      samples: inputs[0]?.shape[0] ?? 0,
-    };
-    const outputs = await this.execute(target, exec, options.signal);
+    const outputs = await this.runModel(model, inputs, outputKeys.length, request);
     this.storeOutputs(outputKeys, outputs);
+  }
+
+  /**
+   * Runs a model on tensors through its device's queue and returns its outputs (`null` for
+   * those that are not tensors). Input and output counts are checked as part of the run, so
+   * a mismatch counts as a call and an error, as the reference counted it.
+   */
+  runModel(model: StoredModel, inputs: readonly Tensor[], outputCount: number, request: RunRequest = {}): Promise<(Tensor | null)[]> {
+    // A model kept without its backend answers ERR (not a call); once loaded, runs go to the handle behind it.
+    runnableModel(model.handle);
+    if (model.batching.batchSize > 0) return this.runBatched(model, inputs, outputCount, request);
+    const samples = inputs[0]?.shape[0] ?? 0;
+    return this.execute(model, samples, request, async (o) => {
+      checkRunCounts(model, inputs, outputCount);
+      return runHandle(model, inputs, outputCount, o);
+    });
+  }
+
+  /**
+   * A run of a model with BATCHSIZE: it may be joined with other clients' runs (see
+   * ModelBatcher). Each batch is one run of the model's queue, with its MODEL_EXECUTION_TIMEOUT.
+   */
+  private runBatched(model: StoredModel, inputs: readonly Tensor[], outputCount: number, request: RunRequest): Promise<(Tensor | null)[]> {
+    let batcher = this.batchers.get(model);
+    if (!batcher) {
+      const queue = this.queueFor(model.backend, normaliseDevice(model.device));
+      batcher = new ModelBatcher(model.batching, {
+        schedule: (exec, req) => {
+          model.lease.acquire();
+          return queue.submit({
+            ...this.queuedRun(model, req),
+            exec,
+            ahead: false,
+            onDone: () => {
+              model.lease.settle();
+            },
+          });
+        },
+        check: (ins, n) => {
+          checkRunCounts(model, ins, n);
+        },
+        run: (ins, n, o) => runHandle(model, ins, n, o),
+        succeeded: (us, samples) => {
+          this.recordRun(model, samples, us, false);
+        },
+        failed: (err, samples) => this.runFailed(model, samples, queue.name, err),
+      });
+      this.batchers.set(model, batcher);
+    }
+    return batcher.submit(inputs, outputCount, request);
   }
 
   // ---- scripts ---------------------------------------------------------------------------
 
-  async scriptSet(key: Key, device: string, source: string): Promise<void> {
+  async scriptSet(key: Key, args: ScriptSetArgs): Promise<void> {
     const k = keyString(key);
     this.assertKind(k, 'script');
-    const dev = parseDevice(device);
+    const dev = parseDevice(args.device);
     const backend = this.backends.get('TORCH');
     if (!backend.compileScript) throw new ReplyError('the loaded TORCH backend does not support scripts');
     this.checkDevice(backend, dev);
+    const entryPoints = args.entryPoints ?? [];
     let handle;
     try {
-      handle = await backend.compileScript(source, { device: dev });
+      handle = await backend.compileScript(args.source, scriptOptions(args));
     } catch (err) {
-      throw toReplyError(err, 'could not compile script');
+      throw toReplyError(err);
     }
-    if (this.keyspace.get(k) && this.keyspace.get(k)!.kind !== 'script') {
+    const missing = handle.functionNames ? entryPoints.find((fn) => !handle.functionNames!.includes(fn)) : undefined;
+    const existing = this.keyspace.get(k);
+    if (missing !== undefined || (existing && existing.kind !== 'script')) {
       await this.release(handle, k);
+      if (missing !== undefined) throw new ReplyError(`Function ${missing} does not exist in the given script.`);
       throw wrongType();
     }
     this.keyspace.set(
       k,
-      scriptValue(device, source, handle, () => this.release(handle, k)),
+      scriptValue(k, args, handle, () => this.release(handle, k)),
     );
   }
 
-  scriptGet(key: Key): ScriptInfo {
-    const s = this.keyspace.getTyped(keyString(key), 'script', 'script');
-    return { device: s.device, source: s.source };
+  /** The script at `key`; `emptyMessage` words the error when there is none. */
+  script(key: Key, emptyMessage?: string): StoredScript {
+    return this.keyspace.getTyped(keyString(key), 'script', emptyMessage);
   }
 
-  scriptDel(key: Key): void {
+  scriptGet(key: Key, emptyMessage?: string): ScriptInfo {
+    const s = this.script(key, emptyMessage);
+    return { device: s.device, tag: s.tag, entryPoints: s.entryPoints, source: s.source };
+  }
+
+  scriptDel(key: Key, emptyMessage?: string): void {
     const k = keyString(key);
-    this.keyspace.getTyped(k, 'script', 'script');
+    this.keyspace.getTyped(k, 'script', emptyMessage);
     this.keyspace.delete(k);
   }
 
-  async scriptRun(
-    key: Key,
-    fn: string,
-    inputKeys: readonly Key[],
-    outputKeys: readonly Key[],
-    options: RunRequestOptions = {},
-  ): Promise<void> {
-    const k = keyString(key);
-    const script = this.keyspace.getTyped(k, 'script', 'script');
-    const handle = runnableScript(script.handle);
-    if (outputKeys.length === 0) throw new ReplyError('OUTPUTS needs at least one key');
-    const names = handle.functionNames;
-    if (names && !names.includes(fn)) throw new ReplyError(`function '${fn}' is not defined in the script`);
-    for (const k of outputKeys) this.assertKind(keyString(k), 'tensor');
+  /** Scripts with their tags, in the order they were first stored (AI._SCRIPTSCAN). */
+  scripts(): TaggedKey[] {
+    const out: TaggedKey[] = [];
+    for (const [key, s] of this.keyspace.ofKind('script')) out.push({ key, tag: s.tag });
+    return out;
+  }
+
+  async scriptRun(key: Key, fn: string, inputKeys: readonly Key[], outputKeys: readonly Key[], request: RunRequest = {}): Promise<void> {
+    const script = this.script(key);
+    this.assertTensorKeys(outputKeys);
     const inputs = inputKeys.map((k) => this.inputTensor(k));
-    const count = outputKeys.length;
-    const exec =
-      handle instanceof HostedScript
-        ? (o: RunOptions) => handle.runTimed(fn, inputs, count, o)
-        : (o: RunOptions) => timed(() => handle.run(fn, inputs, count, o));
-    const target: RunTarget = {
-      kind: 'script',
-      key: k,
-      backend: 'TORCH',
-      device: script.device,
-      stats: script.stats,
-      lease: script.lease,
-      samples: -1,
-    };
-    const outputs = await this.execute(target, exec, options.signal);
+    const outputs = await this.runScript(script, { fn, inputs }, outputKeys.length, request);
     this.storeOutputs(outputKeys, outputs);
+  }
+
+  /**
+   * Calls a function of a script through its device's queue. An unknown function fails as part
+   * of the run (a call and an error), as the reference counted it.
+   */
+  runScript(script: StoredScript, call: ScriptCall, outputCount: number, request: RunRequest = {}): Promise<Tensor[]> {
+    // A script kept without TORCH answers ERR (not a call); once loaded, runs go to the handle behind it.
+    runnableScript(script.handle);
+    const run = this.execute(script, -1, request, async (o) => {
+      const handle = runnableScript(script.handle);
+      const names = handle.functionNames;
+      if (names && !names.includes(call.fn)) throw new ReplyError(`function '${call.fn}' is not defined in the script`);
+      let result: TimedOutputs;
+      if ('entryPoint' in call) {
+        if (handle instanceof HostedScript) {
+          const { keys, args, tensors } = call.entryPoint;
+          result = await handle.runTimed({ fn: call.fn, entryPoint: { keys, args } }, tensors, outputCount, o);
+        } else {
+          if (!handle.runEntryPoint) throw new ReplyError('the loaded TORCH backend cannot call entry points');
+          const runEntryPoint = handle.runEntryPoint.bind(handle);
+          result = await timed(() => runEntryPoint(call.fn, call.entryPoint, outputCount, o));
+        }
+      } else {
+        result =
+          handle instanceof HostedScript
+            ? await handle.runTimed({ fn: call.fn }, call.inputs, outputCount, o)
+            : await timed(() => handle.run(call.fn, call.inputs, outputCount, o));
+      }
+      checkOutputCount(result.outputs, outputCount);
+      return { outputs: tensorsOnly(result.outputs), durationUs: result.durationUs };
+    });
+    return run.then((outputs) => tensorsOnly(outputs));
   }
 
   // ---- restoring stored values ----------------------------------------------------------
@@ -437,12 +537,12 @@ export class Engine {
         this.keyspace.set(k, { kind: 'tensor', tensor: record.tensor });
         return;
       case 'model': {
-        const args = record.model;
+        const args = { ...record.model, batching: record.model.batching ?? NO_BATCHING };
         const loaded = this.backends.list().find((b) => b.name === args.backend);
         let handle: ModelHandle;
         if (loaded) {
           try {
-            handle = await loaded.backend.loadModel(args.blob, modelOptions(args));
+            handle = await loaded.backend.loadModel(args.blob, this.modelOptions(args));
           } catch (err) {
             throw toReplyError(err, `could not load the ${args.backend} model at key '${k}'`);
           }
@@ -457,17 +557,17 @@ export class Engine {
         }
         this.keyspace.set(
           k,
-          modelValue(args, handle, () => this.release(handle, k)),
+          modelValue(k, args, handle, () => this.release(handle, k)),
         );
         return;
       }
       case 'script': {
-        const { device, source } = record.script;
+        const args = record.script;
         const torch = this.backends.list().find((b) => b.name === 'TORCH')?.backend;
         let handle: ScriptHandle;
         if (torch?.compileScript) {
           try {
-            handle = await torch.compileScript(source, { device: parseDevice(device) });
+            handle = await torch.compileScript(args.source, scriptOptions(args));
           } catch (err) {
             throw toReplyError(err, `could not compile the script at key '${k}'`);
           }
@@ -479,7 +579,7 @@ export class Engine {
         }
         this.keyspace.set(
           k,
-          scriptValue(device, source, handle, () => this.release(handle, k)),
+          scriptValue(k, args, handle, () => this.release(handle, k)),
         );
         return;
       }
@@ -497,9 +597,9 @@ export class Engine {
     for (const v of waiting) {
       try {
         if (v.kind === 'model' && v.handle instanceof DeferredModelHandle) {
-          v.handle.attach(await backend.loadModel(v.blob, modelOptions(v)));
+          v.handle.attach(await backend.loadModel(v.blob, this.modelOptions(v)));
         } else if (v.kind === 'script' && v.handle instanceof DeferredScriptHandle && backend.compileScript) {
-          v.handle.attach(await backend.compileScript(v.source, { device: parseDevice(v.device) }));
+          v.handle.attach(await backend.compileScript(v.source, scriptOptions(v)));
         }
       } catch (err) {
         const reason = oneLine(err instanceof Error ? err.message : String(err));
@@ -507,6 +607,11 @@ export class Engine {
         this.logger.warning(`a kept ${v.kind} could not be loaded by backend ${backend.name}`, { reason });
       }
     }
+  }
+
+  /** How a backend loads a model stored with `m`. */
+  private modelOptions(m: { readonly device: string; readonly inputs?: readonly string[]; readonly outputs?: readonly string[] }) {
+    return { device: parseDevice(m.device), inputs: m.inputs ?? [], outputs: m.outputs ?? [], nonTensorOutputs: this.nonTensorOutputs };
   }
 
   // ---- statistics ------------------------------------------------------------------------
@@ -521,6 +626,7 @@ export class Engine {
       type: v.kind === 'model' ? 'MODEL' : 'SCRIPT',
       backend: v.kind === 'model' ? v.backend : 'TORCH',
       device: v.device,
+      tag: v.tag,
       durationUs: s.durationUs,
       samples: v.kind === 'model' ? s.samples : -1,
       calls: s.calls,
@@ -532,6 +638,62 @@ export class Engine {
     const v = this.keyspace.get(keyString(key));
     if (!v || v.kind === 'tensor') throw new ReplyError('cannot find run info for key');
     v.stats.reset();
+  }
+
+  // ---- settings --------------------------------------------------------------------------
+
+  /**
+   * Runs at once on each backend and device queue: at once for the queues of backends in this
+   * process, for backend processes started from now on (a backend loaded later) otherwise.
+   */
+  setThreadsPerQueue(n: number): void {
+    this.threads = Math.max(1, n);
+    this.backends.configure({ threadsPerQueue: this.threads });
+    for (const q of this.queues.list()) if (!this.hostedQueues.has(q)) q.resize(this.threads);
+  }
+
+  /** Operator threads for backends loaded and models stored from now on. */
+  setOpThreads(changes: { readonly intraOpThreads?: number; readonly interOpThreads?: number }): void {
+    this.backends.configure(changes);
+  }
+
+  // ---- outputs ---------------------------------------------------------------------------
+
+  /**
+   * Stores a run's outputs at `keys`, in order: all or none. An output that is not a tensor
+   * (`null`) leaves its key as it is.
+   */
+  storeOutputs(keys: readonly Key[], outputs: readonly (Tensor | null)[]): void {
+    if (outputs.length !== keys.length) {
+      throw new ReplyError(`run produced ${outputs.length} outputs, ${keys.length} OUTPUTS keys were given`);
+    }
+    for (const t of outputs) {
+      if (t && t.byteLength > this.maxTensorBytes) throw new ReplyError(`output tensor of ${t.byteLength} bytes exceeds the limit`);
+    }
+    this.assertTensorKeys(keys);
+    // One run's outputs are stored together: observers (the append-only file) keep them so.
+    this.keyspace.beginGroup();
+    try {
+      keys.forEach((k, i) => {
+        const t = outputs[i];
+        if (t) this.keyspace.set(keyString(k), { kind: 'tensor', tensor: t });
+      });
+    } finally {
+      this.keyspace.endGroup();
+    }
+  }
+
+  /** Refuses, with WRONGTYPE, keys that hold something other than a tensor (OUTPUTS keys, before a run). */
+  assertTensorKeys(keys: readonly Key[]): void {
+    for (const k of keys) this.assertKind(keyString(k), 'tensor');
+  }
+
+  /** The tensor at an INPUTS key: `emptyMessage` when there is none, WRONGTYPE for another kind. */
+  inputTensor(key: Key, emptyMessage = 'Input key is empty'): Tensor {
+    const v: StoredValue | undefined = this.keyspace.get(keyString(key));
+    if (!v) throw new ReplyError(emptyMessage);
+    if (v.kind !== 'tensor') throw wrongType();
+    return v.tensor;
   }
 
   /**
@@ -556,6 +718,33 @@ export class Engine {
   }
 
   // ---- internals -------------------------------------------------------------------------
+
+  /** Counts a finished run in its model's or script's statistics and tells the observers. */
+  private recordRun(owner: StoredModel | StoredScript, samples: number, durationUs: number, failed: boolean): void {
+    owner.stats.record(durationUs, Math.max(0, samples), failed);
+    if (this.observers.size === 0) return;
+    const run: RunRecord = {
+      kind: owner.kind,
+      key: owner.key,
+      backend: owner.kind === 'model' ? owner.backend : 'TORCH',
+      device: owner.device,
+      durationUs,
+      batchSize: samples,
+      failed,
+      removed: this.keyspace.get(owner.key) !== owner,
+    };
+    this.notify((o) => o.runFinished?.(run));
+  }
+
+  private notify(call: (observer: EngineObserver) => void): void {
+    for (const o of this.observers) {
+      try {
+        call(o);
+      } catch (err) {
+        this.logger.warning(`an engine observer failed: ${oneLine(err instanceof Error ? err.message : String(err))}`);
+      }
+    }
+  }
 
   /** Releases a model or script handle; a backend failing to is logged, since no client waits on it. */
   private async release(handle: ModelHandle | ScriptHandle, key: string): Promise<void> {
@@ -582,84 +771,72 @@ export class Engine {
     throw new ReplyError(`device ${name} is not available to backend ${backend.name}${why}; available: ${available.join(', ') || 'none'}`);
   }
 
-  private inputTensor(key: Key): Tensor {
-    const v: StoredValue | undefined = this.keyspace.get(keyString(key));
-    if (!v) throw new ReplyError(`input key '${String(key)}' is empty or does not exist`);
-    if (v.kind !== 'tensor') throw new ReplyError(`input key '${String(key)}' does not hold a tensor`, 'WRONGTYPE');
-    return v.tensor;
-  }
-
   /**
-   * Runs `exec` in the queue of the target's backend and device. The handle stays leased until
-   * the queue is done with the run, which may be after its client was answered (a timeout).
+   * Runs `exec` for a model or script in the queue of its backend and device, holding its
+   * handle until the queue is done with the run (which may be after its client was answered: a
+   * timeout), and records the run in its statistics: a failure counts as a call and an error.
    */
   private async execute(
-    target: RunTarget,
+    owner: StoredModel | StoredScript,
+    samples: number,
+    request: RunRequest,
     exec: (options: RunOptions) => Promise<TimedOutputs>,
-    signal: AbortSignal | undefined,
-  ): Promise<Tensor[]> {
-    const queue = this.queueFor(target.backend, normaliseDevice(target.device));
-    const timeoutMs = this.modelExecutionTimeoutMs;
-    const label = `${target.kind} '${oneLine(target.key)}'`;
-    target.lease.acquire();
+  ): Promise<(Tensor | null)[]> {
+    const queue = this.queueFor(ownerBackend(owner), normaliseDevice(owner.device));
+    owner.lease.acquire();
     let result: TimedOutputs;
     try {
       result = await queue.submit({
+        ...this.queuedRun(owner, request),
         exec,
-        timeoutMs,
-        timeoutMessage: `${target.kind} execution timed out after ${timeoutMs} ms`,
-        ...(signal ? { signal } : {}),
-        label,
         onDone: () => {
-          target.lease.settle();
+          owner.lease.settle();
         },
       });
     } catch (err) {
-      if (err instanceof RunDropped) {
-        this.runCounters.dropped++;
-        this.logger.notice(`${label} was dropped: its client disconnected before it started`, { queue: queue.name });
-        throw err;
-      }
-      this.recordRun(target, 0, true);
-      if (err instanceof RunTimedOut) {
-        this.runCounters.timedOut++;
-      } else if (timeoutMs > 0 && isDeadlineError(err)) {
-        this.runCounters.timedOut++;
-        this.logger.warning(`${label} timed out after ${timeoutMs} ms`, { queue: queue.name });
-        throw new RunTimedOut(`${target.kind} execution timed out after ${timeoutMs} ms`);
-      }
-      throw toReplyError(err);
+      throw this.runFailed(owner, samples, queue.name, err);
     }
-    this.recordRun(target, result.durationUs, false);
+    this.recordRun(owner, samples, result.durationUs, false);
     return result.outputs;
   }
 
-  /** Counts a finished run in its model's or script's statistics and tells the observers. */
-  private recordRun(target: RunTarget, durationUs: number, failed: boolean): void {
-    target.stats.record(durationUs, Math.max(0, target.samples), failed);
-    if (this.observers.size === 0) return;
-    const now = this.keyspace.get(target.key);
-    const run: RunRecord = {
-      kind: target.kind,
-      key: target.key,
-      backend: target.backend,
-      device: target.device,
-      durationUs,
-      batchSize: target.samples,
-      failed,
-      removed: now === undefined || now.kind === 'tensor' || now.stats !== target.stats,
+  /** What the queue needs to know of a run: its time limits, its client, its name in logs. */
+  private queuedRun(owner: StoredModel | StoredScript, request: RunRequest): Omit<QueuedRun<TimedOutputs>, 'exec'> {
+    const timeoutMs = this.modelExecutionTimeoutMs;
+    return {
+      timeoutMs,
+      timeoutMessage: `${owner.kind} execution timed out after ${timeoutMs} ms`,
+      ...(request.queueTimeoutMs ? { waitTimeoutMs: request.queueTimeoutMs } : {}),
+      ...(request.signal ? { signal: request.signal } : {}),
+      label: `${owner.kind} '${oneLine(owner.key)}'`,
     };
-    this.notify((o) => o.runFinished?.(run));
   }
 
-  private notify(call: (observer: EngineObserver) => void): void {
-    for (const o of this.observers) {
-      try {
-        call(o);
-      } catch (err) {
-        this.logger.warning(`an engine observer failed: ${oneLine(err instanceof Error ? err.message : String(err))}`);
-      }
+  /**
+   * The error a failed run is answered with, once counted: a run dropped (its client gone, or
+   * its TIMEOUT passed while it waited) is not a call; any other failure is a call and an
+   * error, and a timeout also counts in `runCounters`.
+   */
+  private runFailed(owner: StoredModel | StoredScript, samples: number, queue: string, err: unknown): Error {
+    const label = `${owner.kind} '${oneLine(owner.key)}'`;
+    if (err instanceof RunDropped) {
+      this.runCounters.dropped++;
+      this.logger.notice(`${label} was dropped: its client disconnected before it started`, { queue });
+      return err;
     }
+    if (isRunWaitTimedOut(err)) return err;
+    this.recordRun(owner, samples, 0, true);
+    if (err instanceof RunTimedOut) {
+      this.runCounters.timedOut++;
+      return err;
+    }
+    const timeoutMs = this.modelExecutionTimeoutMs;
+    if (timeoutMs > 0 && isDeadlineError(err)) {
+      this.runCounters.timedOut++;
+      this.logger.warning(`${label} timed out after ${timeoutMs} ms`, { queue });
+      return new RunTimedOut(`${owner.kind} execution timed out after ${timeoutMs} ms`);
+    }
+    return toReplyError(err);
   }
 
   /** The queue of a backend on a device; runs of a backend process are handed to it ahead. */
@@ -668,9 +845,10 @@ export class Engine {
     return this.queues.for(name, () => {
       const loaded = this.backends.get(backend);
       const hosted = loaded instanceof HostedBackend ? loaded : undefined;
+      const slots = hosted ? hosted.threadsPerQueue : this.threads;
       const queue = new RunQueue(name, {
-        slots: this.threadsPerQueue,
-        lookahead: hosted ? this.threadsPerQueue : 0,
+        slots,
+        lookahead: hosted ? slots : 0,
         logger: this.logger,
         onOverrun: hosted
           ? (label) => {
@@ -680,46 +858,24 @@ export class Engine {
               this.logger.warning(`${label} still runs after its time limit; it keeps its ${name} queue slot until the backend returns`);
             },
       });
-      hosted?.attachQueue(queue);
+      if (hosted) {
+        hosted.attachQueue(queue);
+        this.hostedQueues.add(queue);
+      }
       return queue;
     });
   }
-
-  private storeOutputs(keys: readonly Key[], outputs: readonly Tensor[]): void {
-    if (outputs.length !== keys.length) {
-      throw new ReplyError(`run produced ${outputs.length} outputs, ${keys.length} OUTPUTS keys were given`);
-    }
-    for (const t of outputs) {
-      if (t.byteLength > this.maxTensorBytes) throw new ReplyError(`output tensor of ${t.byteLength} bytes exceeds the limit`);
-    }
-    for (const k of keys) this.assertKind(keyString(k), 'tensor');
-    // One run's outputs are stored together: observers (the append-only file) keep them so.
-    this.keyspace.beginGroup();
-    try {
-      keys.forEach((k, i) => {
-        this.keyspace.set(keyString(k), { kind: 'tensor', tensor: outputs[i]! });
-      });
-    } finally {
-      this.keyspace.endGroup();
-    }
-  }
 }
 
-function modelOptions(m: {
-  readonly backend: BackendName;
-  readonly device: string;
-  readonly inputs?: readonly string[];
-  readonly outputs?: readonly string[];
-}) {
-  return { device: parseDevice(m.device), inputs: m.inputs ?? [], outputs: m.outputs ?? [] };
-}
-
-/** The stored record of a model: what MODELSET was given, with the loaded handle. */
-function modelValue(args: ModelSetArgs, handle: ModelHandle, release: () => Promise<void>): StoredModel {
+/** The stored record of a model: what MODELSET / MODELSTORE was given, with the loaded handle. */
+function modelValue(key: string, args: ModelSetArgs, handle: ModelHandle, release: () => Promise<void>): StoredModel {
   return {
     kind: 'model',
+    key,
     backend: args.backend,
     device: args.device.toUpperCase(),
+    tag: args.tag ?? '',
+    batching: { ...(args.batching ?? NO_BATCHING) },
     inputs: [...(args.inputs ?? [])],
     outputs: [...(args.outputs ?? [])],
     blob: args.blob,
@@ -729,11 +885,21 @@ function modelValue(args: ModelSetArgs, handle: ModelHandle, release: () => Prom
   };
 }
 
-function scriptValue(device: string, source: string, handle: ScriptHandle, release: () => Promise<void>): StoredScript {
+/** How TORCH compiles a script stored with `args` (its entry points, when it has some). */
+function scriptOptions(args: { readonly device: string; readonly entryPoints?: readonly string[] }) {
+  const entryPoints = args.entryPoints ?? [];
+  return { device: parseDevice(args.device), ...(entryPoints.length > 0 ? { entryPoints } : {}) };
+}
+
+/** The stored record of a script: what SCRIPTSET / SCRIPTSTORE was given, with the compiled handle. */
+function scriptValue(key: string, args: ScriptSetArgs, handle: ScriptHandle, release: () => Promise<void>): StoredScript {
   return {
     kind: 'script',
-    device: device.toUpperCase(),
-    source,
+    key,
+    device: args.device.toUpperCase(),
+    tag: args.tag ?? '',
+    entryPoints: [...(args.entryPoints ?? [])],
+    source: args.source,
     handle,
     stats: new RunStats(),
     lease: new Lease(release),
@@ -746,13 +912,56 @@ function missingBackend(key: string, what: 'model' | 'script', backend: BackendN
   );
 }
 
+/** The backend a model or script runs on. */
+function ownerBackend(owner: StoredModel | StoredScript): BackendName {
+  return owner.kind === 'model' ? owner.backend : 'TORCH';
+}
+
 /** Runs `run` and measures it. */
-async function timed(run: () => Promise<Tensor[]>): Promise<TimedOutputs> {
+async function timed(run: () => Promise<(Tensor | null)[]>): Promise<TimedOutputs> {
   const t0 = performance.now();
   const outputs = await run();
   return { outputs, durationUs: (performance.now() - t0) * 1000 };
 }
 
+function checkOutputCount(outputs: readonly unknown[], outputCount: number): void {
+  if (outputs.length !== outputCount) {
+    throw new ReplyError(`run produced ${outputs.length} outputs, ${outputCount} OUTPUTS keys were given`);
+  }
+}
+
+/** A run's input and output counts against what the model (or its MODELSET names) says, when it says. */
+function checkRunCounts(model: StoredModel, inputs: readonly Tensor[], outputCount: number): void {
+  const handle = runnableModel(model.handle);
+  const expectedIn = handle.inputNames?.length ?? (model.inputs.length || undefined);
+  if (expectedIn !== undefined && inputs.length !== expectedIn) {
+    throw new ReplyError(`model expects ${expectedIn} inputs, got ${inputs.length}`);
+  }
+  const expectedOut = handle.outputNames?.length ?? (model.outputs.length || undefined);
+  if (expectedOut !== undefined && outputCount !== expectedOut) {
+    throw new ReplyError(`model has ${expectedOut} outputs, got ${outputCount} OUTPUTS keys`);
+  }
+}
+
+/** Runs a model's handle once, measured (by its backend process, when it has one). */
+async function runHandle(model: StoredModel, inputs: readonly Tensor[], outputCount: number, options: RunOptions): Promise<TimedOutputs> {
+  const handle = runnableModel(model.handle);
+  const result =
+    handle instanceof HostedModel
+      ? await handle.runTimed(inputs, outputCount, options)
+      : await timed(() => handle.run(inputs, outputCount, options));
+  checkOutputCount(result.outputs, outputCount);
+  return result;
+}
+
 function normaliseDevice(device: string): string {
   return formatDevice(parseDevice(device));
+}
+
+function checkBatching(b: BatchingPolicy): void {
+  for (const v of [b.batchSize, b.minBatchSize, b.minBatchTimeoutMs]) {
+    if (!Number.isSafeInteger(v) || v < 0) throw new ReplyError('batching settings must be whole numbers ≥ 0');
+  }
+  if (b.minBatchSize > 0 && b.batchSize === 0) throw new ReplyError('MINBATCHSIZE specified without BATCHSIZE');
+  if (b.minBatchTimeoutMs > 0 && b.minBatchSize === 0) throw new ReplyError('MINBATCHTIMEOUT specified without MINBATCHSIZE');
 }

@@ -23,22 +23,59 @@ export function keyBuffer(key: string): Buffer {
   return Buffer.from(key, 'latin1');
 }
 
-export interface StoredModel {
-  readonly kind: 'model';
+/**
+ * How runs of a model from different clients are batched (RedisAI's BATCHSIZE, MINBATCHSIZE,
+ * MINBATCHTIMEOUT). All zero: every run goes alone.
+ */
+export interface BatchingPolicy {
+  /** Largest sum of the inputs' 0-th dimensions run at once; 0 turns batching off. */
+  readonly batchSize: number;
+  /** A batch waits until it holds this many samples (0: it never waits). */
+  readonly minBatchSize: number;
+  /** Milliseconds a waiting batch holds out for minBatchSize before it runs anyway (0: forever). */
+  readonly minBatchTimeoutMs: number;
+}
+
+export const NO_BATCHING: BatchingPolicy = Object.freeze({ batchSize: 0, minBatchSize: 0, minBatchTimeoutMs: 0 });
+
+/** What describes a stored model besides its backend handle: everything needed to store it again. */
+export interface ModelRecord {
   readonly backend: BackendName;
+  /** As given (upper case): `CPU`, `GPU`, `GPU:1`. */
   readonly device: string;
+  /** A free-form label (TAG), empty when none was given. */
+  readonly tag: string;
+  readonly batching: BatchingPolicy;
+  /** Input node names (TF). */
   readonly inputs: readonly string[];
+  /** Output node names (TF). */
   readonly outputs: readonly string[];
+  /** The serialized model, as the client sent it (chunks joined). */
   readonly blob: Buffer;
+}
+
+export interface StoredModel extends ModelRecord {
+  readonly kind: 'model';
+  /** The key it is stored under (latin1). */
+  readonly key: string;
   readonly handle: ModelHandle;
   readonly stats: RunStats;
   readonly lease: Lease;
 }
 
-export interface StoredScript {
-  readonly kind: 'script';
+/** What describes a stored script besides its backend handle. */
+export interface ScriptRecord {
   readonly device: string;
+  readonly tag: string;
+  /** Functions callable with AI.SCRIPTEXECUTE's calling convention; empty for AI.SCRIPTSET scripts. */
+  readonly entryPoints: readonly string[];
   readonly source: string;
+}
+
+export interface StoredScript extends ScriptRecord {
+  readonly kind: 'script';
+  /** The key it is stored under (latin1). */
+  readonly key: string;
   readonly handle: ScriptHandle;
   readonly stats: RunStats;
   readonly lease: Lease;
@@ -51,6 +88,13 @@ export interface StoredTensor {
 
 export type StoredValue = StoredTensor | StoredModel | StoredScript;
 export type ValueKind = StoredValue['kind'];
+
+/** RedisAI 1.2's errors for a key without a value, which the engine uses when the caller gives none. */
+export const EMPTY_KEY_MESSAGES: Record<ValueKind, string> = {
+  tensor: 'tensor key is empty or in a different shard',
+  model: 'model key is empty',
+  script: 'script key is empty',
+};
 
 /** Module-style type names TYPE reports, as the reference did. */
 export const TYPE_NAMES: Record<ValueKind, string> = {
@@ -148,9 +192,10 @@ export class Keyspace implements ValueStore {
     return this.entries.get(key)?.value;
   }
 
-  getTyped<K extends ValueKind>(key: string, kind: K, what = kindLabel(kind)): Extract<StoredValue, { kind: K }> {
+  /** The value at `key` if it is of `kind`; otherwise `emptyMessage` (no value) or WRONGTYPE. */
+  getTyped<K extends ValueKind>(key: string, kind: K, emptyMessage = EMPTY_KEY_MESSAGES[kind]): Extract<StoredValue, { kind: K }> {
     const v = this.entries.get(key)?.value;
-    if (!v) throw new ReplyError(`${what} key is empty or does not exist`);
+    if (!v) throw new ReplyError(emptyMessage);
     if (v.kind !== kind) throw wrongType();
     return v as Extract<StoredValue, { kind: K }>;
   }
@@ -216,6 +261,11 @@ export class Keyspace implements ValueStore {
       keys.push(k);
     }
     return { cursor: 0, keys };
+  }
+
+  /** Every key holding a value of `kind`, in insertion order, with its value. */
+  *ofKind<K extends ValueKind>(kind: K): IterableIterator<[string, Extract<StoredValue, { kind: K }>]> {
+    for (const [k, e] of this.entries) if (e.value.kind === kind) yield [k, e.value as Extract<StoredValue, { kind: K }>];
   }
 
   counts(): Record<ValueKind, number> {
@@ -350,8 +400,4 @@ function sizeOf(v: StoredValue): number {
     case 'script':
       return Buffer.byteLength(v.source);
   }
-}
-
-function kindLabel(kind: ValueKind): string {
-  return kind;
 }

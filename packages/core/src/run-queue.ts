@@ -13,6 +13,25 @@ export class RunDropped extends ReplyError {
 export class RunTimedOut extends ReplyError {}
 
 /**
+ * A run still waiting for its slot when its request's TIMEOUT (AI.MODELEXECUTE and the like)
+ * passed: nothing was executed. Not an error reply: RedisAI 1.2 answers the simple string
+ * `TIMEDOUT`.
+ */
+export class RunWaitTimedOut extends Error {
+  readonly waitTimedOut = true;
+
+  constructor(readonly timeoutMs: number) {
+    super(`the run waited more than ${timeoutMs} ms in its queue`);
+    this.name = 'RunWaitTimedOut';
+  }
+}
+
+/** Recognises a RunWaitTimedOut, also one from another copy of core. */
+export function isRunWaitTimedOut(err: unknown): err is RunWaitTimedOut {
+  return err instanceof Error && (err as { waitTimedOut?: unknown }).waitTimedOut === true;
+}
+
+/**
  * A run whose backend process died under it. `innocent`: the death has another known cause
  * (another run's timeout, a model being loaded), so the run may be tried once more.
  */
@@ -31,6 +50,18 @@ export interface QueuedRun<T> {
   exec(options: RunOptions): Promise<T>;
   /** Milliseconds the run may execute; 0: no limit. */
   readonly timeoutMs: number;
+  /**
+   * Milliseconds, from its submission, the run may wait to be handed over (its request's
+   * TIMEOUT); past them it is dropped with RunWaitTimedOut. 0 or absent: no limit. A run with a
+   * limit is handed over only when a slot is free for it, never ahead, so that the limit
+   * covers all of its wait.
+   */
+  readonly waitTimeoutMs?: number;
+  /**
+   * False: the run is handed over only when a slot is free for it, never ahead (a batch, which
+   * gathers its runs when it is handed over). Default true.
+   */
+  readonly ahead?: boolean;
   /** The error message a timed-out run is answered with. */
   readonly timeoutMessage: string;
   /** Aborted when the client that asked for the run is gone. */
@@ -68,6 +99,8 @@ interface Entry<T> {
   settled: boolean;
   deadline: NodeJS.Timeout | undefined;
   overrun: NodeJS.Timeout | undefined;
+  /** The TIMEOUT of a run not yet handed over. */
+  waitLimit: NodeJS.Timeout | undefined;
   resolve(value: T): void;
   reject(err: unknown): void;
   onAbort: (() => void) | undefined;
@@ -78,7 +111,8 @@ const DEFAULT_GRACE_MS = 500;
 
 /**
  * The run queue of one backend on one device (`TORCH:CPU`, `ONNX:GPU:0`): runs start in order,
- * at most `slots` at once. A run whose client has gone before it started is dropped (RunDropped);
+ * at most `slots` at once. A run whose client has gone before it started is dropped (RunDropped),
+ * and so is one still waiting when its request's TIMEOUT passes (RunWaitTimedOut);
  * one running past its time limit is answered with RunTimedOut at the deadline, while its slot
  * stays taken until the executor gives up (a backend process is killed for it, see `onOverrun`).
  * Runs interrupted by a backend process's death start again once the queue resumes: those that
@@ -89,7 +123,7 @@ export class RunQueue {
   private active = 0;
   private sent = 0;
   private paused = false;
-  private readonly slots: number;
+  private slots: number;
   private readonly lookahead: number;
   private readonly graceMs: number;
   private readonly logger: Logger;
@@ -102,6 +136,12 @@ export class RunQueue {
     this.lookahead = Math.max(0, options.lookahead ?? 0);
     this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
     this.logger = options.logger ?? silentLogger;
+  }
+
+  /** Changes the number of runs executing at once; more slots start waiting runs at once. */
+  resize(slots: number): void {
+    this.slots = Math.max(1, slots);
+    this.pump();
   }
 
   /** Runs executing now. */
@@ -125,6 +165,7 @@ export class RunQueue {
         settled: false,
         deadline: undefined,
         overrun: undefined,
+        waitLimit: undefined,
         resolve,
         reject,
         onAbort: undefined,
@@ -140,6 +181,15 @@ export class RunQueue {
           if (e.state === 'waiting') this.drop(entry);
         };
         run.signal.addEventListener('abort', e.onAbort, { once: true });
+      }
+      const waitMs = run.waitTimeoutMs ?? 0;
+      if (waitMs > 0) {
+        e.waitLimit = setTimeout(() => {
+          e.waitLimit = undefined;
+          if (e.state !== 'waiting') return;
+          this.finish(entry);
+          this.fail(entry, new RunWaitTimedOut(waitMs));
+        }, waitMs);
       }
       this.entries.push(entry);
       this.pump();
@@ -176,6 +226,8 @@ export class RunQueue {
         this.drop(e);
         continue;
       }
+      // Runs are handed over in order: one that waits for a free slot holds back those after it.
+      if (!goesAhead(e.run) && inFlight >= this.slots) break;
       this.send(e);
       inFlight++;
     }
@@ -186,6 +238,8 @@ export class RunQueue {
   }
 
   private send(e: Entry<unknown>): void {
+    if (e.waitLimit) clearTimeout(e.waitLimit);
+    e.waitLimit = undefined;
     e.state = 'sent';
     this.sent++;
     const attempt = ++e.attempt;
@@ -291,11 +345,18 @@ export class RunQueue {
     const i = this.entries.indexOf(e);
     if (i >= 0) this.entries.splice(i, 1);
     if (e.onAbort) e.run.signal?.removeEventListener('abort', e.onAbort);
+    if (e.waitLimit) clearTimeout(e.waitLimit);
+    e.waitLimit = undefined;
     if (!e.done) {
       e.done = true;
       e.run.onDone?.();
     }
   }
+}
+
+/** Whether a run may be handed over before a slot is free for it. */
+function goesAhead(run: QueuedRun<unknown>): boolean {
+  return run.ahead !== false && !((run.waitTimeoutMs ?? 0) > 0);
 }
 
 /** The queues of an engine, one per backend and device, created on first use. */

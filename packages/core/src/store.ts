@@ -56,6 +56,8 @@ export interface ValueStore {
   keys(pattern?: string): string[];
   scan(cursor: number, count: number, pattern?: string, kind?: ValueKind): ScanResult;
   counts(): Record<ValueKind, number>;
+  /** Every key holding a value of `kind`, in insertion order, with its value. */
+  ofKind<K extends ValueKind>(kind: K): IterableIterator<[string, Extract<StoredValue, { kind: K }>]>;
   /** Brackets changes that belong together; groups nest, listeners see the outermost pair. */
   beginGroup(): void;
   endGroup(): void;

@@ -39,18 +39,14 @@ export class Tensor {
       if (blob.length > maxBytes) throw tooLarge(blob.length, maxBytes);
       const nuls = countNuls(blob);
       if (nuls !== count || (count > 0 && blob[blob.length - 1] !== 0) || (count === 0 && blob.length !== 0)) {
-        throw new ReplyError(
-          `data length does not match tensor shape and type: STRING blob holds ${nuls} NUL-terminated elements, shape needs ${count}`,
-        );
+        throw lengthMismatch();
       }
       return new Tensor(dtype, shape, blob);
     }
     const expected = count * dtypeSize(dtype);
     if (expected > maxBytes) throw tooLarge(expected, maxBytes);
     if (blob.length !== expected) {
-      throw new ReplyError(
-        `data length does not match tensor shape and type: got ${blob.length} bytes, ${dtype} ${shape.join('x')} needs ${expected}`,
-      );
+      throw lengthMismatch();
     }
     if (dtype === 'BOOL') {
       for (let i = 0; i < blob.length; i++) {
@@ -122,7 +118,7 @@ export class Tensor {
 export function checkShape(shape: readonly number[]): number {
   let count = 1;
   for (const d of shape) {
-    if (!Number.isSafeInteger(d) || d < 0) throw new ReplyError(`invalid or negative value found in tensor shape: ${d}`);
+    if (!Number.isSafeInteger(d) || d < 0) throw badShape();
     count *= d;
     if (!Number.isSafeInteger(count)) throw new ReplyError('tensor shape is too large');
   }
@@ -132,9 +128,9 @@ export function checkShape(shape: readonly number[]): number {
 /** Parses dimension words ("2", "3") into a shape. */
 export function parseShape(words: readonly string[]): number[] {
   return words.map((w) => {
-    if (!/^\d+$/.test(w)) throw new ReplyError(`invalid or negative value found in tensor shape: '${w}'`);
+    if (!/^\d+$/.test(w)) throw badShape();
     const d = Number(w);
-    if (!Number.isSafeInteger(d)) throw new ReplyError(`invalid value found in tensor shape: '${w}' is too large`);
+    if (!Number.isSafeInteger(d)) throw badShape();
     return d;
   });
 }
@@ -153,6 +149,15 @@ function countNuls(buf: Buffer): number {
     i = buf.indexOf(0, i + 1);
   }
   return n;
+}
+
+// The reference's exact words for these, which clients match on.
+function lengthMismatch(): ReplyError {
+  return new ReplyError('data length does not match tensor shape and type');
+}
+
+function badShape(): ReplyError {
+  return new ReplyError('invalid or negative value found in tensor shape');
 }
 
 function tooLarge(bytes: number, max: number): ReplyError {

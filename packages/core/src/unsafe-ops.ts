@@ -12,7 +12,7 @@ export class UnsafeOpError extends Error {
 /**
  * The error a backend rejects MODELSET / SCRIPTSET with under the safe-op policy, e.g.
  * `op 'ReadFile' (node 'x') is not allowed: it reads files; set --allow-unsafe-ops yes to load trusted models`.
- * The engine replies with it after its context (`ERR could not load TF model: op 'ReadFile' ...`).
+ * The engine replies with it as it is (`ERR op 'ReadFile' ...`), as it replies with any backend's reason.
  */
 export function unsafeOpError(subject: string, reason: string): UnsafeOpError {
   return new UnsafeOpError(`${subject} is not allowed: ${reason}; ${ALLOW_UNSAFE_OPS_HINT}`);

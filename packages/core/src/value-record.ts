@@ -1,4 +1,4 @@
-import type { ModelSetArgs, ScriptInfo } from './engine.js';
+import type { ModelSetArgs, ScriptSetArgs } from './engine.js';
 import type { StoredValue } from './keyspace.js';
 import type { Tensor } from './tensor.js';
 
@@ -10,7 +10,7 @@ import type { Tensor } from './tensor.js';
 export type ValueRecord =
   | { readonly kind: 'tensor'; readonly tensor: Tensor }
   | { readonly kind: 'model'; readonly model: ModelSetArgs }
-  | { readonly kind: 'script'; readonly script: ScriptInfo };
+  | { readonly kind: 'script'; readonly script: ScriptSetArgs };
 
 export function recordOf(value: StoredValue): ValueRecord {
   switch (value.kind) {
@@ -19,9 +19,20 @@ export function recordOf(value: StoredValue): ValueRecord {
     case 'model':
       return {
         kind: 'model',
-        model: { backend: value.backend, device: value.device, inputs: value.inputs, outputs: value.outputs, blob: value.blob },
+        model: {
+          backend: value.backend,
+          device: value.device,
+          tag: value.tag,
+          batching: value.batching,
+          inputs: value.inputs,
+          outputs: value.outputs,
+          blob: value.blob,
+        },
       };
     case 'script':
-      return { kind: 'script', script: { device: value.device, source: value.source } };
+      return {
+        kind: 'script',
+        script: { device: value.device, tag: value.tag, entryPoints: value.entryPoints, source: value.source },
+      };
   }
 }

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { setImmediate as tick } from 'node:timers/promises';
+import { setTimeout as sleep, setImmediate as tick } from 'node:timers/promises';
 import { test } from 'node:test';
 import { BACKEND_INTERFACE_VERSION, type Backend, type ModelHandle } from '../src/backend.js';
 import { Engine } from '../src/engine.js';
 import { ReplyError } from '../src/errors.js';
 import { type LogFields, silentLogger } from '../src/logger.js';
 import type { RunRecord } from '../src/observer.js';
+import { isRunWaitTimedOut } from '../src/run-queue.js';
 import { Tensor } from '../src/tensor.js';
 
 /** A backend whose "model" blob names an elementwise op on FLOAT tensors. */
@@ -74,14 +75,16 @@ test('model run stores outputs, counts statistics, and resets them', async () =>
 
 test('run errors: missing input, wrong type, counts; failures after submission are counted', async () => {
   const engine = await engineWithModel();
-  await assert.rejects(engine.modelRun('m', ['a', 'zz'], ['c']), /input key 'zz' is empty/);
+  await assert.rejects(engine.modelRun('m', ['a', 'zz'], ['c']), /^ReplyError: Input key is empty$/);
   await assert.rejects(engine.modelRun('m', ['a', 'm'], ['c']), (e: unknown) => e instanceof ReplyError && e.code === 'WRONGTYPE');
+  assert.equal(engine.info('m').calls, 0, 'errors before the run is queued are not counted');
+  // The reference queued runs whatever their counts and failed them there: a call and an error.
   await assert.rejects(engine.modelRun('m', ['a'], ['c']), /expects 2 inputs, got 1/);
   await assert.rejects(engine.modelRun('m', ['a', 'b'], ['c', 'd']), /has 1 outputs/);
-  assert.equal(engine.info('m').errors, 0, 'parse-time errors are not run errors');
+  assert.deepEqual([engine.info('m').calls, engine.info('m').errors], [2, 2]);
   engine.tensorSet('short', Tensor.fromValues('FLOAT', [1], ['1']));
   await assert.rejects(engine.modelRun('m', ['a', 'short'], ['c']), /shape mismatch/);
-  assert.equal(engine.info('m').errors, 1);
+  assert.equal(engine.info('m').errors, 3);
   assert.equal(engine.exists('c'), false, 'no partial outputs');
 });
 
@@ -99,7 +102,7 @@ test('model set: unloaded backend, TF-only INPUTS, devices, bad blobs', async ()
   await assert.rejects(engine.modelSet('x', { backend: 'ONNX', device: 'TPU', blob: Buffer.from('add') }), /invalid device/);
   await assert.rejects(
     engine.modelSet('x', { backend: 'ONNX', device: 'CPU', blob: Buffer.from('sub') }),
-    /could not load ONNX model: unknown op 'sub'/,
+    /^ReplyError: unknown op 'sub'$/,
   );
   assert.equal(engine.exists('x'), false);
 });
@@ -176,7 +179,7 @@ test('wrong kinds of value answer WRONGTYPE', async () => {
     (e: unknown) => e instanceof ReplyError && e.code === 'WRONGTYPE',
   );
   assert.throws(() => engine.info('a'), /cannot find run info/);
-  await assert.rejects(engine.scriptSet('s', 'CPU', 'def f(a): return a'), /backend TORCH is not loaded/);
+  await assert.rejects(engine.scriptSet('s', { device: 'CPU', source: 'def f(a): return a' }), /backend TORCH is not loaded/);
 });
 
 test('a backend failing to release a handle is logged, and the key is gone all the same', async () => {
@@ -291,4 +294,76 @@ test('queue occupancy and tensor memory through their accessors', async () => {
   assert.deepEqual(engine.tensorMemory(), { count: 5, bytes: 5 * 8 });
   engine.flush();
   assert.deepEqual(engine.tensorMemory(), { count: 0, bytes: 0 });
+});
+
+test('a run that waits in its queue past its TIMEOUT is dropped, answered RunTimedOut, and not counted', async () => {
+  const engine = new Engine();
+  const backend = arithmeticBackend();
+  await engine.registerBackend({
+    ...backend,
+    async loadModel(blob, options) {
+      const handle = await backend.loadModel(blob, options);
+      // Each run holds the queue well past the TIMEOUT below.
+      return { ...handle, run: async (inputs, n) => (await sleep(50), handle.run(inputs, n)) };
+    },
+  });
+  await engine.modelSet('m', { backend: 'ONNX', device: 'CPU', blob: Buffer.from('add') });
+  engine.tensorSet('a', Tensor.fromValues('FLOAT', [2], ['1', '2']));
+  engine.tensorSet('b', Tensor.fromValues('FLOAT', [2], ['10', '20']));
+  const model = engine.model('m');
+  const a = engine.tensorGet('a');
+  const b = engine.tensorGet('b');
+  const first = engine.runModel(model, [a, b], 1);
+  await assert.rejects(engine.runModel(model, [a, b], 1, { queueTimeoutMs: 1 }), (e: unknown) => isRunWaitTimedOut(e));
+  await first;
+  assert.equal(engine.info('m').calls, 1);
+  // A run that gets its slot at once never times out.
+  assert.equal((await engine.runModel(model, [a, b], 1, { queueTimeoutMs: 1 })).length, 1);
+});
+
+test('more threads per queue start waiting runs at once', async () => {
+  const engine = await engineWithModel();
+  const model = engine.model('m');
+  const a = engine.tensorGet('a');
+  const runs = [1, 2, 3].map(() => engine.runModel(model, [a, a], 1));
+  assert.deepEqual(engine.queueStats(), [{ name: 'ONNX:CPU', running: 1, waiting: 2 }]);
+  engine.setThreadsPerQueue(3);
+  assert.deepEqual(engine.queueStats(), [{ name: 'ONNX:CPU', running: 3, waiting: 0 }]);
+  await Promise.all(runs);
+});
+
+test('storeOutputs skips outputs that are not tensors, leaving their keys as they were', async () => {
+  const engine = await engineWithModel();
+  engine.tensorSet('kept', Tensor.fromValues('INT8', [1], ['7']));
+  engine.storeOutputs(['new', 'kept'], [Tensor.fromValues('INT8', [1], ['1']), null]);
+  assert.deepEqual(engine.tensorGet('new').values(), [1]);
+  assert.deepEqual(engine.tensorGet('kept').values(), [7]);
+});
+
+test('models and scripts keep their tag, batching and entry points; models() lists them in order', async () => {
+  const engine = await engineWithModel();
+  await engine.modelSet('t', {
+    backend: 'ONNX',
+    device: 'cpu',
+    tag: 'v2',
+    batching: { batchSize: 8, minBatchSize: 2, minBatchTimeoutMs: 5 },
+    blob: Buffer.from('mul'),
+  });
+  const info = engine.modelGet('t');
+  assert.deepEqual([info.device, info.tag, info.batching], ['CPU', 'v2', { batchSize: 8, minBatchSize: 2, minBatchTimeoutMs: 5 }]);
+  assert.deepEqual(engine.models(), [
+    { key: 'm', tag: '' },
+    { key: 't', tag: 'v2' },
+  ]);
+  await assert.rejects(
+    engine.modelSet('u', {
+      backend: 'ONNX',
+      device: 'CPU',
+      batching: { batchSize: 0, minBatchSize: 2, minBatchTimeoutMs: 0 },
+      blob: Buffer.from('add'),
+    }),
+    /MINBATCHSIZE specified without BATCHSIZE/,
+  );
+  assert.throws(() => engine.modelGet('nothing'), /^ReplyError: model key is empty$/);
+  assert.throws(() => engine.modelGet('nothing', 'cannot get model from empty key'), /^ReplyError: cannot get model from empty key$/);
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { setImmediate as tick } from 'node:timers/promises';
 import { test } from 'node:test';
 import type { RunOptions } from '../src/backend.js';
-import { type QueuedRun, RunDropped, RunInterrupted, RunQueue, RunTimedOut } from '../src/run-queue.js';
+import { type QueuedRun, RunDropped, RunInterrupted, RunQueue, RunTimedOut, isRunWaitTimedOut } from '../src/run-queue.js';
 
 /** A run whose outcome the test decides; it records when it was handed over and how often. */
 class Manual {
@@ -163,4 +163,64 @@ test('failWaiting fails the runs not handed over; the others are left to their e
   assert.equal(b.done, 1);
   a.finish();
   assert.equal(await pa, 'done 1');
+});
+
+test('a run still waiting when its TIMEOUT passes is dropped with RunWaitTimedOut; one handed over is not', async () => {
+  const q = new RunQueue('X:CPU', { slots: 1 });
+  const [first, waiting, quick] = [new Manual(), new Manual(), new Manual()];
+  const a = q.submit(first.run({ waitTimeoutMs: 5 }));
+  const b = q.submit(waiting.run({ waitTimeoutMs: 5 }));
+  await assert.rejects(b, (e: unknown) => isRunWaitTimedOut(e) && e.timeoutMs === 5);
+  assert.equal(waiting.calls, 0, 'never executed');
+  assert.equal(waiting.done, 1);
+  await new Promise((r) => setTimeout(r, 10));
+  first.finish();
+  assert.equal(await a, 'done 1', 'started at once: its TIMEOUT no longer counts');
+  const c = q.submit(quick.run({ waitTimeoutMs: 5 }));
+  quick.finish();
+  assert.equal(await c, 'done 1');
+});
+
+test('a run that must not go ahead is handed over only when a slot is free for it, holding back those after it', async () => {
+  const q = new RunQueue('X:CPU', { slots: 1, lookahead: 1 });
+  const [a, b, c] = [new Manual(), new Manual(), new Manual()];
+  const pa = q.submit(a.run());
+  const pb = q.submit(b.run({ ahead: false }));
+  const pc = q.submit(c.run());
+  assert.deepEqual(
+    [a, b, c].map((m) => m.calls),
+    [1, 0, 0],
+  );
+  a.finish();
+  await pa;
+  assert.deepEqual(
+    [b, c].map((m) => m.calls),
+    [1, 1],
+    'b starts at once; c is handed over ahead of its slot',
+  );
+  b.finish();
+  c.finish();
+  await Promise.all([pb, pc]);
+});
+
+test('resize: more slots start waiting runs at once', async () => {
+  const q = new RunQueue('X:CPU', { slots: 1 });
+  const runs = [new Manual(), new Manual(), new Manual()];
+  const results = runs.map((m) => q.submit(m.run()));
+  assert.deepEqual([q.running, q.depth], [1, 2]);
+  q.resize(3);
+  assert.deepEqual([q.running, q.depth], [3, 0]);
+  for (const m of runs) m.finish();
+  await Promise.all(results);
+});
+
+test('with lookahead, a run with a TIMEOUT is not handed over ahead: its TIMEOUT covers all of its wait', async () => {
+  const q = new RunQueue('X:CPU', { slots: 1, lookahead: 1 });
+  const [first, timed] = [new Manual(), new Manual()];
+  const a = q.submit(first.run());
+  const b = q.submit(timed.run({ waitTimeoutMs: 5 }));
+  await assert.rejects(b, (e: unknown) => isRunWaitTimedOut(e));
+  assert.equal(timed.calls, 0);
+  first.finish();
+  await a;
 });

@@ -12,13 +12,13 @@ test('a BLOB is wrapped without a copy when its length matches', () => {
 
 test('blob length must equal shape x dtype size', () => {
   assert.throws(() => Tensor.fromBlob('FLOAT', [2, 2], Buffer.alloc(15)), /data length does not match tensor shape and type/);
-  assert.throws(() => Tensor.fromBlob('INT64', [3], Buffer.alloc(16)), /got 16 bytes, INT64 3 needs 24/);
+  assert.throws(() => Tensor.fromBlob('INT64', [3], Buffer.alloc(16)), /^ReplyError: data length does not match tensor shape and type$/);
 });
 
 test('VALUES build little-endian data with range checks', () => {
   const t = Tensor.fromValues('INT16', [3], ['1', '-2', '300']);
   assert.deepEqual([...t.data], [1, 0, 0xfe, 0xff, 0x2c, 0x01]);
-  assert.throws(() => Tensor.fromValues('INT8', [1], ['300']), /out of range/);
+  assert.throws(() => Tensor.fromValues('INT8', [1], ['300']), /^ReplyError: invalid value$/);
   assert.throws(() => Tensor.fromValues('FLOAT', [2, 2], ['1', '2', '3']), /wrong number of values/);
   const big = Tensor.fromValues('INT64', [2], ['-9223372036854775808', '42']);
   assert.deepEqual(big.values(), [-9223372036854775808n, 42n]);
@@ -41,7 +41,7 @@ test('shapes: whole non-negative numbers only', () => {
   assert.throws(() => parseShape(['-1']), /negative/);
   assert.throws(() => parseShape(['two']), /invalid or negative value/);
   assert.throws(() => parseShape(['1.5']), /invalid or negative value/);
-  assert.throws(() => parseShape(['99999999999999999999']), /too large/);
+  assert.throws(() => parseShape(['99999999999999999999']), /^ReplyError: invalid or negative value found in tensor shape$/);
 });
 
 test('STRING tensors hold NUL-terminated UTF-8 elements', () => {
@@ -49,8 +49,8 @@ test('STRING tensors hold NUL-terminated UTF-8 elements', () => {
   assert.deepEqual([...t.data], [0x61, 0x62, 0, 0xc3, 0xa7, 0]);
   assert.deepEqual(t.values(), ['ab', 'ç']);
   assert.deepEqual(Tensor.fromBlob('STRING', [2], t.data).values(), ['ab', 'ç']);
-  assert.throws(() => Tensor.fromBlob('STRING', [3], t.data), /NUL-terminated elements/);
-  assert.throws(() => Tensor.fromBlob('STRING', [1], Buffer.from('abc')), /NUL-terminated/);
+  assert.throws(() => Tensor.fromBlob('STRING', [3], t.data), /^ReplyError: data length does not match tensor shape and type$/);
+  assert.throws(() => Tensor.fromBlob('STRING', [1], Buffer.from('abc')), /data length does not match/);
 });
 
 test('BOOL blobs only hold 0 or 1', () => {

@@ -1,6 +1,7 @@
 import {
   ReplyError,
   type ModelSetArgs,
+  type ScriptSetArgs,
   type StoreChange,
   type StoredValue,
   Tensor,
@@ -30,6 +31,13 @@ export function recordCommand(key: string, record: ValueRecord): Arg[] {
     case 'model': {
       const m = record.model;
       const args: Arg[] = ['AI.MODELSET', key, m.backend, m.device];
+      if (m.tag) args.push('TAG', utf8(m.tag));
+      const b = m.batching;
+      if (b && b.batchSize > 0) {
+        args.push('BATCHSIZE', String(b.batchSize));
+        if (b.minBatchSize > 0) args.push('MINBATCHSIZE', String(b.minBatchSize));
+        if (b.minBatchTimeoutMs > 0) args.push('MINBATCHTIMEOUT', String(b.minBatchTimeoutMs));
+      }
       const inputs = m.inputs ?? [];
       const outputs = m.outputs ?? [];
       if (inputs.length > 0) args.push('INPUTS', ...inputs.map(utf8));
@@ -38,8 +46,32 @@ export function recordCommand(key: string, record: ValueRecord): Arg[] {
       return args;
     }
     case 'script':
-      return ['AI.SCRIPTSET', key, record.script.device, utf8(record.script.source)];
+      return scriptCommand(key, record.script);
   }
+}
+
+/**
+ * A script as AI.SCRIPTSET (0.9's form when it has no tag, so that older loaders read it), or
+ * AI.SCRIPTSTORE when it has entry points.
+ */
+function scriptCommand(key: string, s: ScriptSetArgs): Arg[] {
+  const entryPoints = s.entryPoints ?? [];
+  const tag: Arg[] = s.tag ? ['TAG', utf8(s.tag)] : [];
+  if (entryPoints.length > 0) {
+    return [
+      'AI.SCRIPTSTORE',
+      key,
+      s.device,
+      ...tag,
+      'ENTRY_POINTS',
+      String(entryPoints.length),
+      ...entryPoints.map(utf8),
+      'SOURCE',
+      utf8(s.source),
+    ];
+  }
+  if (tag.length > 0) return ['AI.SCRIPTSET', key, s.device, ...tag, 'SOURCE', utf8(s.source)];
+  return ['AI.SCRIPTSET', key, s.device, utf8(s.source)];
 }
 
 /** The command for a change other than a group boundary (those are MULTI / EXEC, written lazily). */
@@ -87,12 +119,9 @@ export function parseAofCommand(argv: readonly Buffer[], maxTensorBytes: number)
       need(5);
       return { op: 'set', key: key(1), record: { kind: 'model', model: parseModel(argv) } };
     case 'AI.SCRIPTSET':
-      if (argv.length !== 4) throw new ReplyError(`wrong number of arguments for '${name}'`);
-      return {
-        op: 'set',
-        key: key(1),
-        record: { kind: 'script', script: { device: argv[2]!.toString().toUpperCase(), source: argv[3]!.toString('utf8') } },
-      };
+    case 'AI.SCRIPTSTORE':
+      need(4);
+      return { op: 'set', key: key(1), record: { kind: 'script', script: parseScript(argv, name === 'AI.SCRIPTSTORE') } };
     case 'DEL':
     case 'UNLINK':
     case 'AI.MODELDEL':
@@ -143,6 +172,22 @@ function parseModel(argv: readonly Buffer[]): ModelSetArgs {
   const inputs: string[] = [];
   const outputs: string[] = [];
   let i = 4;
+  let tag = '';
+  if (isWord(argv[i], 'TAG') && i + 1 < last) {
+    tag = argv[i + 1]!.toString('utf8');
+    i += 2;
+  }
+  const batching = { batchSize: 0, minBatchSize: 0, minBatchTimeoutMs: 0 };
+  for (const [word, field] of [
+    ['BATCHSIZE', 'batchSize'],
+    ['MINBATCHSIZE', 'minBatchSize'],
+    ['MINBATCHTIMEOUT', 'minBatchTimeoutMs'],
+  ] as const) {
+    if (isWord(argv[i], word) && i + 1 < last) {
+      batching[field] = wholeNumber(argv[i + 1]!, word);
+      i += 2;
+    }
+  }
   if (isWord(argv[i], 'INPUTS') && i < last) {
     for (i++; i < last && !isWord(argv[i], 'OUTPUTS') && !isWord(argv[i], 'BLOB'); i++) inputs.push(argv[i]!.toString());
   }
@@ -151,5 +196,40 @@ function parseModel(argv: readonly Buffer[]): ModelSetArgs {
   }
   if (i < last && isWord(argv[i], 'BLOB')) i++;
   if (i !== last) throw new ReplyError(`unexpected argument '${argv[i]!.toString().slice(0, 64)}' before the model blob`);
-  return { backend, device, inputs, outputs, blob: argv[last]! };
+  return { backend, device, tag, batching, inputs, outputs, blob: argv[last]! };
+}
+
+function wholeNumber(arg: Buffer, what: string): number {
+  const text = arg.toString();
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw new ReplyError(`${what} expects a whole number, got '${text.slice(0, 32)}'`);
+  return n;
+}
+
+/**
+ * `AI.SCRIPTSET key device [TAG t] [SOURCE] source` or
+ * `AI.SCRIPTSTORE key device [TAG t] ENTRY_POINTS n fn... SOURCE source`.
+ */
+function parseScript(argv: readonly Buffer[], store: boolean): ScriptSetArgs {
+  const device = argv[2]!.toString().toUpperCase();
+  const last = argv.length - 1;
+  let i = 3;
+  let tag = '';
+  if (isWord(argv[i], 'TAG') && i + 1 < last) {
+    tag = argv[i + 1]!.toString('utf8');
+    i += 2;
+  }
+  const entryPoints: string[] = [];
+  if (store) {
+    if (!isWord(argv[i], 'ENTRY_POINTS') || i + 1 >= last) throw new ReplyError('AI.SCRIPTSTORE needs ENTRY_POINTS');
+    const n = wholeNumber(argv[i + 1]!, 'ENTRY_POINTS');
+    i += 2;
+    if (n === 0 || i + n > last) throw new ReplyError('ENTRY_POINTS count does not match the functions given');
+    for (let j = 0; j < n; j++) entryPoints.push(argv[i + j]!.toString('utf8'));
+    i += n;
+  }
+  if (isWord(argv[i], 'SOURCE') && i < last) i++;
+  else if (store) throw new ReplyError('AI.SCRIPTSTORE needs SOURCE before the source');
+  if (i !== last) throw new ReplyError(`unexpected argument '${argv[i]!.toString().slice(0, 64)}' before the script source`);
+  return { device, tag, entryPoints, source: argv[last]!.toString('utf8') };
 }

@@ -1,4 +1,4 @@
-import { ReplyError, type BackendName, DTYPES, type DType, type ModelSetArgs, type ScriptInfo, parseBackendName } from '@modelkv/core';
+import { ReplyError, type BackendName, DTYPES, type DType, type ModelSetArgs, type ScriptSetArgs, parseBackendName } from '@modelkv/core';
 
 /**
  * The snapshot file format, version 1 (described for people in FORMAT.md). All integers are
@@ -150,13 +150,23 @@ export function decodeFields(meta: Buffer): Map<string, FieldValue> {
   return out;
 }
 
+/**
+ * A model's fields. `tag`, `batchsize`, `minbatchsize` and `minbatchtimeout` are written only when
+ * they are set (a TAG, batching), so that a model without them is read by every version 1 reader.
+ */
 export function modelFields(m: ModelSetArgs): [string, FieldValue][] {
-  return [
+  const fields: [string, FieldValue][] = [
     ['backend', m.backend],
     ['device', m.device],
     ['inputs', m.inputs ?? []],
     ['outputs', m.outputs ?? []],
   ];
+  if (m.tag) fields.push(['tag', m.tag]);
+  const b = m.batching;
+  if (b && b.batchSize > 0) {
+    fields.push(['batchsize', b.batchSize], ['minbatchsize', b.minBatchSize], ['minbatchtimeout', b.minBatchTimeoutMs]);
+  }
+  return fields;
 }
 
 export function modelFromFields(fields: Map<string, FieldValue>, blob: Buffer): ModelSetArgs {
@@ -164,22 +174,49 @@ export function modelFromFields(fields: Map<string, FieldValue>, blob: Buffer): 
   const model: ModelSetArgs = {
     backend,
     device: stringField(fields, 'device'),
+    tag: optionalString(fields, 'tag'),
+    batching: {
+      batchSize: intField(fields, 'batchsize'),
+      minBatchSize: intField(fields, 'minbatchsize'),
+      minBatchTimeoutMs: intField(fields, 'minbatchtimeout'),
+    },
     inputs: listField(fields, 'inputs'),
     outputs: listField(fields, 'outputs'),
     blob,
   };
-  refuseUnknown(fields, ['backend', 'device', 'inputs', 'outputs'], 'model');
+  refuseUnknown(fields, ['backend', 'device', 'inputs', 'outputs', 'tag', 'batchsize', 'minbatchsize', 'minbatchtimeout'], 'model');
   return model;
 }
 
-export function scriptFields(s: ScriptInfo): [string, FieldValue][] {
-  return [['device', s.device]];
+/** A script's fields; `tag` and `entry_points` only when set, as for models. */
+export function scriptFields(s: ScriptSetArgs): [string, FieldValue][] {
+  const fields: [string, FieldValue][] = [['device', s.device]];
+  if (s.tag) fields.push(['tag', s.tag]);
+  if (s.entryPoints && s.entryPoints.length > 0) fields.push(['entry_points', s.entryPoints]);
+  return fields;
 }
 
-export function scriptFromFields(fields: Map<string, FieldValue>, source: Buffer): ScriptInfo {
-  const script: ScriptInfo = { device: stringField(fields, 'device'), source: source.toString('utf8') };
-  refuseUnknown(fields, ['device'], 'script');
+export function scriptFromFields(fields: Map<string, FieldValue>, source: Buffer): ScriptSetArgs {
+  const script: ScriptSetArgs = {
+    device: stringField(fields, 'device'),
+    tag: optionalString(fields, 'tag'),
+    entryPoints: listField(fields, 'entry_points'),
+    source: source.toString('utf8'),
+  };
+  refuseUnknown(fields, ['device', 'tag', 'entry_points'], 'script');
   return script;
+}
+
+function optionalString(fields: Map<string, FieldValue>, name: string): string {
+  return fields.has(name) ? stringField(fields, name) : '';
+}
+
+/** A whole number ≥ 0, 0 when absent. */
+function intField(fields: Map<string, FieldValue>, name: string): number {
+  const v = fields.get(name);
+  if (v === undefined) return 0;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new ReplyError(`field '${name}' is not a whole number`);
+  return v;
 }
 
 function stringField(fields: Map<string, FieldValue>, name: string): string {

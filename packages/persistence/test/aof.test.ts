@@ -23,7 +23,21 @@ async function durable(p: Persistence): Promise<void> {
 async function writeEverything(engine: Engine, p: Persistence): Promise<void> {
   for (const [k, t] of everyDtype()) engine.tensorSet(k, t);
   await engine.modelSet('model', { backend: 'TORCH', device: 'CPU', blob: Buffer.from('2') });
-  await engine.scriptSet('script', 'CPU', 'def f(a):\n    return a\n');
+  await engine.scriptSet('script', { device: 'CPU', source: 'def f(a):\n    return a\n' });
+  await engine.modelSet('batched', {
+    backend: 'TORCH',
+    device: 'CPU',
+    tag: 'v1.2 ünï',
+    batching: { batchSize: 8, minBatchSize: 2, minBatchTimeoutMs: 50 },
+    blob: Buffer.from('4'),
+  });
+  await engine.scriptSet('entries', {
+    device: 'CPU',
+    tag: 'ep',
+    entryPoints: ['g', 'h'],
+    source: 'def g(t, k, a):\n    pass\ndef h(t, k, a):\n    pass\n',
+  });
+  await engine.scriptSet('tagged', { device: 'CPU', tag: 'only a tag', source: 'def f(a):\n    return a\n' });
   engine.tensorSet('gone', Tensor.zeros('INT8', [1]));
   engine.delete('gone');
   engine.tensorSet('x', Tensor.fromValues('FLOAT', [2], ['1', '2']));
@@ -47,6 +61,11 @@ test('every change reaches the append-only file and comes back on restart, exact
     assertSameData(back.engine, engine);
     await back.engine.modelRun('model', ['x'], ['z']);
     assert.deepEqual(back.engine.tensorGet('z').values(), [3, 4]);
+    // The batched model keeps its batching (its lone run waits MINBATCHTIMEOUT, then runs alone).
+    await back.engine.modelRun('batched', ['x'], ['w']);
+    assert.deepEqual(back.engine.tensorGet('w').values(), [5, 6]);
+    const text = readFileSync(join(dir, 'appendonlydir', incrFiles(dir)[0]!), 'latin1');
+    assert.ok(text.includes('MINBATCHTIMEOUT') && text.includes('ENTRY_POINTS'), 'the 1.2 settings are in the file');
     await back.p.close();
   } finally {
     remove();

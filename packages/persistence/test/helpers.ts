@@ -6,7 +6,10 @@ import { BACKEND_INTERFACE_VERSION, type Backend, DTYPES, Engine, Tensor, type L
 import { Persistence } from '../src/persistence.js';
 import { type PersistenceSettings, defaultPersistenceSettings } from '../src/settings.js';
 
-/** A backend whose models add the number their blob spells to every element; scripts negate. */
+/**
+ * A backend whose models add the number their blob spells to every element; scripts have the
+ * functions their source defines (`def name(`), and return nothing.
+ */
 export function adderBackend(): Backend {
   return {
     name: 'TORCH',
@@ -29,7 +32,8 @@ export function adderBackend(): Backend {
       });
     },
     compileScript(source) {
-      return Promise.resolve({ functionNames: [source], run: () => Promise.resolve([]), release: () => undefined });
+      const functionNames = [...source.matchAll(/def (\w+)\(/g)].map((m) => m[1]!);
+      return Promise.resolve({ functionNames, run: () => Promise.resolve([]), release: () => undefined });
     },
   };
 }
@@ -105,10 +109,14 @@ export function assertSameData(got: Engine, want: Engine): void {
       assert.deepEqual(a.tensor.shape, b.tensor.shape, k);
       assert.ok(a.tensor.data.equals(b.tensor.data), `${k}: data differs`);
     } else if (a.kind === 'model' && b.kind === 'model') {
-      assert.deepEqual([a.backend, a.device, a.inputs, a.outputs], [b.backend, b.device, b.inputs, b.outputs], k);
+      assert.deepEqual(
+        [a.backend, a.device, a.tag, a.batching, a.inputs, a.outputs],
+        [b.backend, b.device, b.tag, b.batching, b.inputs, b.outputs],
+        k,
+      );
       assert.ok(a.blob.equals(b.blob), `${k}: blob differs`);
     } else if (a.kind === 'script' && b.kind === 'script') {
-      assert.deepEqual([a.device, a.source], [b.device, b.source], k);
+      assert.deepEqual([a.device, a.tag, a.entryPoints, a.source], [b.device, b.tag, b.entryPoints, b.source], k);
     }
   }
 }

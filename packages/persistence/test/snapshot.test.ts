@@ -11,7 +11,15 @@ async function filled(): Promise<Engine> {
   const engine = await engineWithBackend();
   for (const [k, t] of everyDtype()) engine.tensorSet(k, t);
   await engine.modelSet('model', { backend: 'TORCH', device: 'CPU', blob: Buffer.from('5') });
-  await engine.scriptSet('script', 'cpu', 'def neg(a):\n    return -a\n');
+  await engine.scriptSet('script', { device: 'cpu', source: 'def neg(a):\n    return -a\n' });
+  await engine.modelSet('batched', {
+    backend: 'TORCH',
+    device: 'CPU',
+    tag: 'v1.2',
+    batching: { batchSize: 4, minBatchSize: 0, minBatchTimeoutMs: 0 },
+    blob: Buffer.from('1'),
+  });
+  await engine.scriptSet('entries', { device: 'CPU', tag: 'ep', entryPoints: ['g'], source: 'def g(t, k, a):\n    pass\n' });
   return engine;
 }
 

@@ -40,9 +40,18 @@ function declaredBackend(dir: string): string | undefined {
  * are resolved), and it is a package directory whose package.json declares a backend for `name`,
  * with an entry inside the package (or, with loadbackend-allow-files, a .js/.mjs/.cjs file).
  * A path that is missing, unreadable or not a declared backend gets one and the same error, so
- * that the replies tell nothing about what exists on the disk.
+ * that the replies tell nothing about what exists on the disk. A relative path is resolved against
+ * `searchDir` (AI.CONFIG BACKENDSPATH) when given, else backends-path, else `cwd`; whichever it
+ * is, the path must stay inside backends-path.
  */
-export function checkBackendRequest(name: BackendName, path: string, isLocal: boolean, settings: GateSettings, cwd: string): string {
+export function checkBackendRequest(
+  name: BackendName,
+  path: string,
+  isLocal: boolean,
+  settings: GateSettings,
+  cwd: string,
+  searchDir?: string,
+): string {
   const mode = settings.enableLoadbackendCommand;
   if (mode === 'no' || (mode === 'local' && !isLocal)) {
     throw new ReplyError(
@@ -56,7 +65,7 @@ export function checkBackendRequest(name: BackendName, path: string, isLocal: bo
   if (path === '' || path.includes('\0')) throw refused;
   const limited = settings.backendsPath !== '';
   const base = limited ? resolve(cwd, settings.backendsPath) : cwd;
-  const full = resolve(base, path);
+  const full = resolve(searchDir === undefined ? base : resolve(cwd, searchDir), path);
   if (limited && !inside(full, base)) throw new ReplyError(`backend path '${oneLine(path)}' is outside backends-path`);
   let real: string;
   let realBase = base;
@@ -103,7 +112,7 @@ export async function loadBackendForClient(ctx: CommandContext, name: BackendNam
   const logger = ctx.server.logger;
   let target: string;
   try {
-    target = checkBackendRequest(name, path, client.isLocal, ctx.server.config.settings, ctx.server.cwd);
+    target = checkBackendRequest(name, path, client.isLocal, ctx.server.config.settings, ctx.server.cwd, ctx.engine.backendsPath);
   } catch (err) {
     logger.warning('AI.CONFIG LOADBACKEND refused', { ...who, reason: (err as Error).message });
     throw err;
@@ -115,4 +124,20 @@ export async function loadBackendForClient(ctx: CommandContext, name: BackendNam
     throw err;
   }
   logger.notice('AI.CONFIG LOADBACKEND loaded a backend', { ...who, resolved: target });
+}
+
+/**
+ * The directory AI.CONFIG BACKENDSPATH names, resolved against the server's cwd. With
+ * backends-path set it must lie inside it: BACKENDSPATH moves where relative LOADBACKEND paths
+ * start, never the limit of where backends may be loaded from.
+ */
+export function backendsPathWithin(ctx: CommandContext, dir: string): string {
+  if (dir === '' || dir.includes('\0')) throw new ReplyError('BACKENDSPATH: invalid path');
+  const cwd = ctx.server.cwd;
+  const full = resolve(cwd, dir);
+  const limit = ctx.server.config.settings.backendsPath;
+  if (limit !== '' && !inside(full, resolve(cwd, limit))) {
+    throw new ReplyError(`BACKENDSPATH '${oneLine(dir)}' is outside backends-path`);
+  }
+  return full;
 }

@@ -1,5 +1,6 @@
 import { BACKEND_ISOLATIONS, type BackendIsolation, type BackendName, parseBackendName } from '@modelkv/core';
 import { parseMemory, parseYesNo } from './args.js';
+import { COMPAT_VERSIONS, parseCompat } from './compat.js';
 import { applyStartParams, defaultSettings, isStartParam, parseExecutionTimeout } from './config.js';
 import { MULTI_WORD_FLAGS, SettingError, applySecurityFlag, isSecurityFlag } from './security-options.js';
 import type { BackendToLoad, ServerOptions } from './server.js';
@@ -39,6 +40,8 @@ Options (redis-server style, "--name value"; "--name=value" works too):
                               others count under key="__other__" (default 100)
   --latency-tracking yes|no   per-command latency histograms for INFO latencystats
                               (default yes)
+  --redisai-compat 0.9|1.2    answer like RedisAI 0.9 (default) or 1.2 where their replies differ
+  --model-chunk-size BYTES    largest piece of a model blob in AI.MODELGET replies (default 511mb)
 
 Access, TLS, limits and logs (CONFIG GET/SET names; see README "Running it safely"):
   --requirepass PASS          password of the default user
@@ -204,6 +207,20 @@ export function parseCliArgs(args: readonly string[]): CliRequest {
         const on = parseYesNo(v);
         if (on === undefined) throw new UsageError(`--latency-tracking expects yes or no, got '${v}'`);
         options.latencyTracking = on;
+        break;
+      }
+      case '--redisai-compat': {
+        const v = take(flag);
+        const compat = parseCompat(v);
+        if (!compat) throw new UsageError(`--redisai-compat expects one of ${COMPAT_VERSIONS.join(', ')}, got '${v}'`);
+        options.redisaiCompat = compat;
+        break;
+      }
+      case '--model-chunk-size': {
+        const v = take(flag);
+        const n = parseMemory(v);
+        if (n === undefined || n < 1) throw new UsageError(`--model-chunk-size expects a size in bytes (e.g. 1mb), got '${v}'`);
+        options.modelChunkSize = n;
         break;
       }
       case '--proto-max-bulk-len': {

@@ -2,6 +2,7 @@ import { type BackendIsolation, DEFAULT_MODEL_EXECUTION_TIMEOUT_MS, ReplyError, 
 import { type PersistenceSettings, defaultPersistenceSettings } from '@modelkv/persistence';
 import { parseMemory, parseYesNo } from './args.js';
 import { formatPercentile, parsePercentiles } from './command-stats.js';
+import { type Compat, COMPAT_VERSIONS, parseCompat } from './compat.js';
 import { PERSISTENCE_PARAMS } from './config-persistence.js';
 import { DEFAULT_MAX_BULK_LENGTH } from './resp-parser.js';
 import { SECURITY_PARAMS, type SecuritySettings, defaultSecuritySettings } from './security-options.js';
@@ -29,11 +30,18 @@ export interface ServerSettings extends SecuritySettings, PersistenceSettings {
   /** Per-command latency histograms for INFO latencystats. */
   latencyTracking: boolean;
   latencyTrackingInfoPercentiles: readonly number[];
+  /** Which RedisAI's replies to give where 0.9 and 1.2 differ. */
+  redisaiCompat: Compat;
+  /** Largest piece of a model blob in AI.MODELGET replies (RedisAI's MODEL_CHUNK_SIZE). */
+  modelChunkSize: number;
   /** Where backends loaded by path run. */
   backendIsolation: BackendIsolation;
   /** Milliseconds a run may execute (MODEL_EXECUTION_TIMEOUT); 0: no limit. */
   modelExecutionTimeout: number;
 }
+
+/** RedisAI 1.2's default MODEL_CHUNK_SIZE: 511 MiB. */
+export const DEFAULT_MODEL_CHUNK_SIZE = 511 * 1024 * 1024;
 
 export const DEFAULT_PORT = 6380;
 export const DEFAULT_BIND = '127.0.0.1';
@@ -56,6 +64,8 @@ export function defaultSettings(): ServerSettings {
     metricsMaxKeys: DEFAULT_METRICS_MAX_KEYS,
     latencyTracking: true,
     latencyTrackingInfoPercentiles: [50, 99, 99.9],
+    redisaiCompat: '0.9',
+    modelChunkSize: DEFAULT_MODEL_CHUNK_SIZE,
     backendIsolation: 'process',
     modelExecutionTimeout: DEFAULT_MODEL_EXECUTION_TIMEOUT_MS,
   };
@@ -128,6 +138,26 @@ const PARAMS: readonly Param[] = [
       const parsed = parsePercentiles(v);
       if (typeof parsed === 'string') return parsed;
       s.latencyTrackingInfoPercentiles = parsed;
+      return undefined;
+    },
+  },
+  {
+    name: 'redisai-compat',
+    get: (s) => s.redisaiCompat,
+    set: (s, v) => {
+      const compat = parseCompat(v);
+      if (!compat) return `argument must be one of ${COMPAT_VERSIONS.join(', ')}`;
+      s.redisaiCompat = compat;
+      return undefined;
+    },
+  },
+  {
+    name: 'model-chunk-size',
+    get: (s) => String(s.modelChunkSize),
+    set: (s, v) => {
+      const n = parseMemory(v);
+      if (n === undefined || n < 1) return 'argument must be a memory value of at least 1 byte';
+      s.modelChunkSize = n;
       return undefined;
     },
   },

@@ -13,6 +13,7 @@ import { ClientSweep } from './client-sweep.js';
 import { CommandStats } from './command-stats.js';
 import { CommandTable } from './command-table.js';
 import { COMMANDS } from './commands/index.js';
+import type { Compat } from './compat.js';
 import { DEFAULT_BIND, DEFAULT_PORT, ServerConfig, type ServerSettings, applyStartParams, defaultSettings } from './config.js';
 import { Connection, isLoopback } from './connection.js';
 import type { ClientState, ServerContext } from './context.js';
@@ -55,6 +56,10 @@ export interface ServerOptions extends SecurityOptions {
   readonly metricsMaxKeys?: number;
   /** Per-command latency histograms (INFO latencystats). Default true. */
   readonly latencyTracking?: boolean;
+  /** Which RedisAI's replies to give where 0.9 and 1.2 differ. Default `0.9`. */
+  readonly redisaiCompat?: Compat;
+  /** Largest piece of a model blob in AI.MODELGET replies. Default 511 MiB. */
+  readonly modelChunkSize?: number;
   /** Where backends loaded by path run: `process` (default) or `none` (in the server's process). */
   readonly backendIsolation?: BackendIsolation;
   /** Milliseconds a run may execute; 0: no limit. Default 5000. */
@@ -169,6 +174,8 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
         modelExecutionTimeoutMs: () => this.settings.modelExecutionTimeout,
         logger: this.logger,
       });
+    // AI.CONFIG BACKENDSPATH starts at --backends-path, where relative LOADBACKEND paths resolve.
+    if (this.settings.backendsPath !== '') this.engine.backendsPath = resolve(this.cwd, this.settings.backendsPath);
     this.memory = new MemoryMeter(this.engine, this.settings, this.logger);
     this.listenerSet = new Listeners(
       (socket, isTls) => {
@@ -203,7 +210,10 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
     if (s.backendsPath !== '') checkDirectory('--backends-path', resolve(this.cwd, s.backendsPath));
     const tls = tlsServerOptions(s);
     for (const b of this.backendsToLoad) {
-      const loaded = await this.engine.loadBackend(b.name, b.path);
+      // --loadbackend paths are the operator's, relative to the server's cwd (not BACKENDSPATH,
+      // which --backends-path moved).
+      const path = s.backendsPath === '' ? b.path : resolve(this.cwd, b.path);
+      const loaded = await this.engine.loadBackend(b.name, path);
       this.logger.notice('backend loaded', { backend: b.name, path: b.path, version: loaded.backend.version });
     }
     this.persistence.loading = true;

@@ -130,6 +130,63 @@ const CASES: readonly { readonly argv: string; readonly keys: Expected }[] = [
   },
   { argv: 'AI.INFO m RESETSTAT', keys: [['m', ['RW', 'update']]] },
   { argv: 'AI.CONFIG LOADBACKEND ONNX path', keys: [] },
+  { argv: 'AI.MODELSTORE m TORCH CPU TAG t BATCHSIZE 4 BLOB part1 part2', keys: [['m', OW_UPDATE]] },
+  {
+    argv: 'AI.MODELEXECUTE m INPUTS 2 a b OUTPUTS 1 c TIMEOUT 100',
+    keys: [
+      ['m', RO_ACCESS],
+      ['a', RO_ACCESS],
+      ['b', RO_ACCESS],
+      ['c', OW_UPDATE],
+    ],
+  },
+  { argv: 'AI.SCRIPTSTORE s CPU TAG t ENTRY_POINTS 1 fn SOURCE src', keys: [['s', OW_UPDATE]] },
+  {
+    argv: 'AI.SCRIPTEXECUTE s fn KEYS 1 k INPUTS 1 a ARGS 1 x OUTPUTS 1 c',
+    keys: [
+      ['s', RO_ACCESS],
+      ['k', ['RW', 'access', 'update']],
+      ['a', RO_ACCESS],
+      ['c', OW_UPDATE],
+    ],
+  },
+  {
+    argv: 'AI.DAGEXECUTE LOAD 1 a PERSIST 1 b ROUTING r |> AI.TENSORGET a META',
+    keys: [
+      ['a', RO_ACCESS],
+      ['b', OW_UPDATE],
+    ],
+  },
+  { argv: 'AI.DAGEXECUTE_RO KEYS 1 a |> AI.TENSORGET a META', keys: [['a', RO_ACCESS]] },
+  {
+    argv: 'AI.DAGRUN LOAD 1 a PERSIST 1 b |> AI.TENSORGET a META',
+    keys: [
+      ['a', RO_ACCESS],
+      ['b', OW_UPDATE],
+    ],
+  },
+  { argv: 'AI.DAGRUN_RO LOAD 1 a |> AI.TENSORGET a META', keys: [['a', RO_ACCESS]] },
+  {
+    // The model or script of each run step is read; the steps' tensors are the DAG's own.
+    argv: 'AI.DAGEXECUTE KEYS 1 PERSIST LOAD 1 a PERSIST 1 c |> AI.MODELEXECUTE m INPUTS 1 a OUTPUTS 1 b |> AI.SCRIPTEXECUTE s fn INPUTS 1 b OUTPUTS 1 c',
+    keys: [
+      ['PERSIST', RO_ACCESS],
+      ['a', RO_ACCESS],
+      ['c', OW_UPDATE],
+      ['m', RO_ACCESS],
+      ['s', RO_ACCESS],
+    ],
+  },
+  {
+    argv: 'AI.DAGRUN_RO LOAD 1 a |> AI.MODELRUN m INPUTS a OUTPUTS b |> AI.SCRIPTRUN s fn INPUTS b OUTPUTS c',
+    keys: [
+      ['a', RO_ACCESS],
+      ['m', RO_ACCESS],
+      ['s', RO_ACCESS],
+    ],
+  },
+  { argv: 'AI._MODELSCAN', keys: [] },
+  { argv: 'AI._SCRIPTSCAN', keys: [] },
 ];
 
 function argvOf(line: string): Buffer[] {
@@ -184,10 +241,20 @@ describe('command keys', () => {
     assert.deepEqual(keys('AI.MODELRUN m INPUTS a OUTPUTS OUTPUTS'), ['m', 'a', 'OUTPUTS']);
     assert.deepEqual(keys('AI.MODELRUN m a OUTPUTS c'), [], 'no INPUTS');
     assert.deepEqual(keys('AI.MODELRUN m INPUTS a c'), [], 'no OUTPUTS');
-    assert.deepEqual(keys('AI.MODELRUN m INPUTS a OUTPUTS'), [], 'no output keys');
+    assert.deepEqual(keys('AI.MODELRUN m INPUTS a OUTPUTS'), ['m', 'a'], 'no output keys: the run is queued and fails there');
+    assert.deepEqual(keys('AI.MODELRUN m TIMEOUT 5 INPUTS a OUTPUTS c'), ['m', 'a', 'c'], '1.x TIMEOUT before INPUTS');
     const script = table.get('ai.scriptrun')!;
     const scriptKeys = commandKeys(script, argvOf('AI.SCRIPTRUN s INPUTS INPUTS x OUTPUTS y')).map((k) => k.key.toString());
     assert.deepEqual(scriptKeys, ['s', 'x', 'y'], 'a function named INPUTS is the function, not the keyword');
+  });
+
+  it('reads the counted clauses of AI.MODELEXECUTE and AI.SCRIPTEXECUTE in order: a key may be named like a keyword', () => {
+    const keys = (name: string, line: string): string[] => commandKeys(table.get(name)!, argvOf(line)).map((k) => k.key.toString());
+    assert.deepEqual(keys('ai.modelexecute', 'AI.MODELEXECUTE m INPUTS 1 OUTPUTS OUTPUTS 1 c'), ['m', 'OUTPUTS', 'c']);
+    assert.deepEqual(keys('ai.modelexecute', 'AI.MODELEXECUTE m INPUTS two a OUTPUTS 1 c'), [], 'a count that is no number');
+    assert.deepEqual(keys('ai.modelexecute', 'AI.MODELEXECUTE m INPUTS 1 a OUTPUTS 3 c'), [], 'a count past the end');
+    assert.deepEqual(keys('ai.scriptexecute', 'AI.SCRIPTEXECUTE s fn INPUTS 1 KEYS ARGS 2 INPUTS x TIMEOUT 5'), ['s', 'KEYS']);
+    assert.deepEqual(keys('ai.scriptexecute', 'AI.SCRIPTEXECUTE s fn KEYS 1 k BOGUS 1 x'), [], 'an unknown clause');
   });
 
   it('derives the legacy range and movablekeys as Redis 7 does', () => {

@@ -106,7 +106,7 @@ describe('MULTI / EXEC / WATCH', () => {
     assert.ok(Array.isArray(r) && r.length === 3);
     assert.deepEqual(r[0], OK);
     assert.deepEqual(r[1], [new Status('INT8'), [2], [1, 2]]);
-    assert.match(errorText(r[2]!), /tensor key is empty/);
+    assert.match(errorText(r[2]!), /cannot get tensor from empty key/);
     assert.equal(errorText(await c.call('EXEC')), 'ERR EXEC without MULTI');
     assert.equal(errorText(await c.call('DISCARD')), 'ERR DISCARD without MULTI');
   });

@@ -1,10 +1,13 @@
 import type { CommandParser } from '@redis/client';
-import { UnexpectedReplyError } from '../errors.js';
-import { replyArray, replyInteger, replyText } from '../reply.js';
+import { field, replyFields } from '../fields.js';
+import { replyInteger, replyText } from '../reply.js';
 import type { Backend, Device, Key, RunInfo } from '../types.js';
 import type { Command } from './command.js';
 
-/** `AI.INFO key` → the flat array `KEY k TYPE t BACKEND b DEVICE d DURATION us SAMPLES n CALLS n ERRORS n`. */
+/**
+ * `AI.INFO key` → run statistics, from v0.9's 16 elements (`KEY k TYPE t ...`, names in upper
+ * case) or 1.x's 18 (names in lower case, with `tag`), or a RESP3 map.
+ */
 export default {
   IS_READ_ONLY: true,
   parseCommand(parser: CommandParser, key: Key) {
@@ -12,39 +15,19 @@ export default {
     parser.pushKey(key);
   },
   transformReply(reply: unknown): RunInfo {
-    const fields = fieldMap(reply);
-    const field = (name: string): unknown => {
-      if (!fields.has(name)) throw new UnexpectedReplyError(`AI.INFO: the reply has no ${name} field`);
-      return fields.get(name);
+    const fields = replyFields(reply, 'AI.INFO');
+    const text = (name: string) => replyText(field(fields, name, 'AI.INFO'), `AI.INFO ${name}`);
+    const integer = (name: string) => replyInteger(field(fields, name, 'AI.INFO'), `AI.INFO ${name}`);
+    const info: RunInfo = {
+      key: text('key'),
+      type: text('type').toUpperCase() as RunInfo['type'],
+      backend: text('backend') as Backend,
+      device: text('device') as Device,
+      duration: integer('duration'),
+      samples: integer('samples'),
+      calls: integer('calls'),
+      errors: integer('errors'),
     };
-    const text = (name: string) => replyText(field(name), `AI.INFO ${name}`);
-    const integer = (name: string) => replyInteger(field(name), `AI.INFO ${name}`);
-    return {
-      key: text('KEY'),
-      type: text('TYPE').toUpperCase() as RunInfo['type'],
-      backend: text('BACKEND') as Backend,
-      device: text('DEVICE') as Device,
-      duration: integer('DURATION'),
-      samples: integer('SAMPLES'),
-      calls: integer('CALLS'),
-      errors: integer('ERRORS'),
-    };
+    return fields.has('tag') ? { ...info, tag: text('tag') } : info;
   },
 } as const satisfies Command;
-
-/** Field names (upper-cased) to values, from the flat array or from a RESP3 map. */
-function fieldMap(reply: unknown): Map<string, unknown> {
-  const out = new Map<string, unknown>();
-  if (reply instanceof Map) {
-    for (const [k, v] of reply) out.set(replyText(k, 'AI.INFO field').toUpperCase(), v);
-    return out;
-  }
-  if (reply !== null && typeof reply === 'object' && !Array.isArray(reply) && !Buffer.isBuffer(reply)) {
-    for (const [k, v] of Object.entries(reply)) out.set(k.toUpperCase(), v);
-    return out;
-  }
-  const flat = replyArray(reply, 'AI.INFO');
-  if (flat.length % 2 !== 0) throw new UnexpectedReplyError(`AI.INFO: expected field/value pairs, got ${flat.length} elements`);
-  for (let i = 0; i < flat.length; i += 2) out.set(replyText(flat[i], 'AI.INFO field').toUpperCase(), flat[i + 1]);
-  return out;
-}

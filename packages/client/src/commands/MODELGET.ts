@@ -1,21 +1,20 @@
 import type { CommandParser } from '@redis/client';
-import { replyArray, replyBuffer, replyText } from '../reply.js';
-import type { Backend, Device, Key, ModelReply } from '../types.js';
+import { decodeModelReply } from '../model-reply.js';
+import type { Key, ModelReply, RedisAIVersion } from '../types.js';
 import type { Command } from './command.js';
 
-/** `AI.MODELGET key` → `[backend, device, blob]` */
+/**
+ * `AI.MODELGET key` (v0.9: `[backend, device, blob]`) or `AI.MODELGET key META BLOB` (1.x: the
+ * settings and the blob as field/value pairs, the blob maybe in chunks). Either shape is read.
+ */
 export default {
   IS_READ_ONLY: true,
-  parseCommand(parser: CommandParser, key: Key) {
+  parseCommand(parser: CommandParser, key: Key, version: RedisAIVersion = '0.9') {
     parser.push('AI.MODELGET');
     parser.pushKey(key);
+    if (version === '1.2') parser.push('META', 'BLOB');
   },
   transformReply(reply: unknown): ModelReply {
-    const [backend, device, blob] = replyArray(reply, 'AI.MODELGET');
-    return {
-      backend: replyText(backend, 'AI.MODELGET backend') as Backend,
-      device: replyText(device, 'AI.MODELGET device') as Device,
-      blob: replyBuffer(blob, 'AI.MODELGET blob'),
-    };
+    return decodeModelReply(reply);
   },
 } as const satisfies Command;

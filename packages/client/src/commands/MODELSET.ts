@@ -1,10 +1,12 @@
 import type { CommandParser } from '@redis/client';
 import type { Key, ModelSetOptions } from '../types.js';
+import { asBuffer, pushModelOptions } from '../wire-args.js';
 import type { Command, OkReply } from './command.js';
 
 /**
- * `AI.MODELSET key backend device [INPUTS name...] [OUTPUTS name...] blob`, the blob last and
- * without a BLOB keyword, as RedisAI v0.9 reads it.
+ * `AI.MODELSET key backend device [TAG t] [BATCHSIZE n [MINBATCHSIZE m [MINBATCHTIMEOUT ms]]]
+ * [INPUTS name...] [OUTPUTS name...] blob`: the blob last and without a BLOB keyword, as RedisAI
+ * v0.9 reads it (TAG and the batching options only when given).
  */
 export default {
   IS_READ_ONLY: false,
@@ -12,6 +14,7 @@ export default {
     parser.push('AI.MODELSET');
     parser.pushKey(key);
     parser.push(model.backend, model.device);
+    pushModelOptions(parser, model);
     if (model.inputs?.length) {
       parser.push('INPUTS');
       parser.pushVariadic([...model.inputs]);
@@ -20,8 +23,7 @@ export default {
       parser.push('OUTPUTS');
       parser.pushVariadic([...model.outputs]);
     }
-    const { blob } = model;
-    parser.push(Buffer.isBuffer(blob) ? blob : Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength));
+    parser.push(asBuffer(model.blob));
   },
   transformReply: undefined as unknown as () => OkReply,
 } as const satisfies Command;

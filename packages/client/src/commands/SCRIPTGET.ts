@@ -1,20 +1,20 @@
 import type { CommandParser } from '@redis/client';
-import { replyArray, replyText } from '../reply.js';
-import type { Device, Key, ScriptReply } from '../types.js';
+import { decodeScriptReply } from '../script-reply.js';
+import type { Key, RedisAIVersion, ScriptReply } from '../types.js';
 import type { Command } from './command.js';
 
-/** `AI.SCRIPTGET key` → `[device, source]` */
+/**
+ * `AI.SCRIPTGET key` (v0.9: `[device, source]`) or `AI.SCRIPTGET key META SOURCE` (1.x: device,
+ * tag, entry points and source as field/value pairs). Either shape is read.
+ */
 export default {
   IS_READ_ONLY: true,
-  parseCommand(parser: CommandParser, key: Key) {
+  parseCommand(parser: CommandParser, key: Key, version: RedisAIVersion = '0.9') {
     parser.push('AI.SCRIPTGET');
     parser.pushKey(key);
+    if (version === '1.2') parser.push('META', 'SOURCE');
   },
   transformReply(reply: unknown): ScriptReply {
-    const [device, source] = replyArray(reply, 'AI.SCRIPTGET');
-    return {
-      device: replyText(device, 'AI.SCRIPTGET device') as Device,
-      source: replyText(source, 'AI.SCRIPTGET source'),
-    };
+    return decodeScriptReply(reply);
   },
 } as const satisfies Command;

@@ -1,35 +1,23 @@
 import type { CommandParser } from '@redis/client';
-import { type DType, isDType } from '../dtype.js';
-import { UnexpectedReplyError } from '../errors.js';
-import { replyArray, replyInteger, replyText } from '../reply.js';
-import { decodeBlob, decodeValues } from '../tensor-codec.js';
-import type { BlobTensor, Key, TensorFormat, TensorMeta, ValuesTensor } from '../types.js';
+import { decodeTensorReply } from '../tensor-reply.js';
+import type { BlobTensor, Key, RedisAIVersion, TensorFormat, TensorMeta, ValuesTensor } from '../types.js';
 import type { Command } from './command.js';
 
-/** `AI.TENSORGET key BLOB|VALUES|META` → `[dtype, [dim...]]`, plus the blob or the values. */
+/**
+ * `AI.TENSORGET key BLOB|VALUES|META` (v0.9's form) or `AI.TENSORGET key META [BLOB|VALUES]`
+ * (1.x's, which a 1.x server needs to send the dtype and shape with the data). Either reply shape
+ * becomes `{ dtype, shape }` plus the data.
+ */
 export default {
   IS_READ_ONLY: true,
-  parseCommand(parser: CommandParser, key: Key, format: TensorFormat = 'BLOB') {
+  parseCommand(parser: CommandParser, key: Key, format: TensorFormat = 'BLOB', version: RedisAIVersion = '0.9') {
     parser.push('AI.TENSORGET');
     parser.pushKey(key);
-    parser.push(format);
+    if (version === '1.2') parser.push('META');
+    if (version === '0.9' || format !== 'META') parser.push(format);
     parser.preserve = format;
   },
   transformReply(reply: unknown, format?: unknown): TensorMeta | BlobTensor | ValuesTensor {
-    const parts = replyArray(reply, 'AI.TENSORGET');
-    const dtype = replyDType(parts[0]);
-    const shape = replyArray(parts[1], 'AI.TENSORGET shape').map((d) => replyInteger(d, 'AI.TENSORGET shape'));
-    if (format === 'META' || parts.length === 2) return { dtype, shape };
-    const data = parts[2];
-    if (format === 'VALUES' || Array.isArray(data)) {
-      return { dtype, shape, data: decodeValues(dtype, replyArray(data, 'AI.TENSORGET VALUES')) };
-    }
-    return { dtype, shape, data: decodeBlob(dtype, data) };
+    return decodeTensorReply(reply, format as TensorFormat | undefined, 'AI.TENSORGET');
   },
 } as const satisfies Command;
-
-function replyDType(value: unknown): DType {
-  const word = replyText(value, 'AI.TENSORGET dtype').toUpperCase();
-  if (!isDType(word)) throw new UnexpectedReplyError(`AI.TENSORGET: unknown dtype '${word}' in reply`);
-  return word;
-}

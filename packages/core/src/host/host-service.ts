@@ -121,7 +121,13 @@ export class HostService {
     const backend = this.requireBackend();
     const r = new HeadReader(f.head);
     const handleId = r.u32('handle');
-    const options = r.json('options') as { device: string; inputs?: string[]; outputs?: string[] };
+    const options = r.json('options') as {
+      device: string;
+      inputs?: string[];
+      outputs?: string[];
+      nonTensorOutputs?: 'skip' | 'tensor';
+      entryPoints?: string[];
+    };
     r.end();
     const data = f.sections[0];
     if (!data || f.sections.length !== 1) throw new ProtocolError('a load carries one section');
@@ -130,12 +136,18 @@ export class HostService {
       let loaded: Loaded;
       let reply: Record<string, unknown>;
       if (f.type === Msg.LoadModel) {
-        const handle = await backend.loadModel(data, { device, inputs: options.inputs ?? [], outputs: options.outputs ?? [] });
+        const handle = await backend.loadModel(data, {
+          device,
+          inputs: options.inputs ?? [],
+          outputs: options.outputs ?? [],
+          ...(options.nonTensorOutputs ? { nonTensorOutputs: options.nonTensorOutputs } : {}),
+        });
         loaded = { kind: 'model', handle, device: options.device };
         reply = { inputNames: handle.inputNames, outputNames: handle.outputNames };
       } else {
         if (!backend.compileScript) throw new ReplyError(`the loaded ${backend.name} backend does not support scripts`);
-        const handle = await backend.compileScript(data.toString('utf8'), { device });
+        const entryPoints = options.entryPoints ?? [];
+        const handle = await backend.compileScript(data.toString('utf8'), { device, ...(entryPoints.length > 0 ? { entryPoints } : {}) });
         loaded = { kind: 'script', handle, device: options.device };
         reply = { functionNames: handle.functionNames };
       }
@@ -171,20 +183,24 @@ export class HostService {
   }
 
   private async execute(f: Frame, loaded: Loaded, request: RunRequest, maxBytes: number): Promise<void> {
-    const { fn, outputCount, timeoutMs } = request;
+    const { fn, outputCount, timeoutMs, entryPoint } = request;
     const t0 = performance.now();
     try {
       const inputs = request.inputs.map((m, i) => Tensor.fromBlob(m.dtype, m.shape, f.sections[i]!, maxBytes));
       const options = timeoutMs > 0 ? { timeoutMs } : {};
-      const outputs =
-        loaded.kind === 'model'
-          ? await loaded.handle.run(inputs, outputCount, options)
-          : await loaded.handle.run(fn, inputs, outputCount, options);
+      let outputs: unknown;
+      if (loaded.kind === 'model') outputs = await loaded.handle.run(inputs, outputCount, options);
+      else if (!entryPoint) outputs = await loaded.handle.run(fn, inputs, outputCount, options);
+      else {
+        if (!loaded.handle.runEntryPoint) throw new ReplyError('the loaded TORCH backend cannot call entry points');
+        outputs = await loaded.handle.runEntryPoint(fn, { tensors: inputs, ...entryPoint }, outputCount, options);
+      }
       const durationUs = (performance.now() - t0) * 1000;
       if (!Array.isArray(outputs)) throw new ReplyError('the backend returned no list of output tensors');
-      const checked = (outputs as unknown[]).map(outputTensor);
+      // A model's output that is not a tensor comes back as null (ModelOptions.nonTensorOutputs).
+      const checked = (outputs as unknown[]).map((t) => (t === null && loaded.kind === 'model' ? null : outputTensor(t)));
       for (const out of checked) {
-        if (out.data.length > maxBytes) throw new ReplyError(`output tensor of ${out.data.length} bytes exceeds the limit`);
+        if (out && out.data.length > maxBytes) throw new ReplyError(`output tensor of ${out.data.length} bytes exceeds the limit`);
       }
       const { head, sections } = encodeResult(durationUs, checked);
       this.writer.send(Msg.Result, f.id, head, sections);

@@ -17,7 +17,7 @@ import type { Tensor } from '../tensor.js';
 import { decodeFailure } from './failure.js';
 import type { Frame } from './frames.js';
 import { HeadWriter, ProtocolError } from './head.js';
-import { type HandleOwner, type HandleRecord, HostedModel, HostedScript, type TimedOutputs } from './hosted-handles.js';
+import { type HandleOwner, type HandleRecord, type HostedCall, HostedModel, HostedScript, type TimedOutputs } from './hosted-handles.js';
 import { type HostExit, HostProcess, type PendingRequest, type RequestKind } from './host-process.js';
 import { RestartBackoff } from './restart-backoff.js';
 import { MAX_RUN_INPUTS, decodeRunReply, encodeRun } from './run-messages.js';
@@ -126,6 +126,11 @@ export class HostedBackend implements Backend, HandleOwner {
     return backend;
   }
 
+  /** Runs its process executes at once on each device's queue. */
+  get threadsPerQueue(): number {
+    return this.options.threadsPerQueue;
+  }
+
   get pid(): number | undefined {
     return this.host?.alive ? this.host.pid : undefined;
   }
@@ -162,6 +167,7 @@ export class HostedBackend implements Backend, HandleOwner {
       device: formatDevice(options.device),
       inputs: options.inputs,
       outputs: options.outputs,
+      ...(options.nonTensorOutputs ? { nonTensorOutputs: options.nonTensorOutputs } : {}),
       payload: blob,
     };
     const loaded = await this.serially((host) => this.load(host, record, true));
@@ -176,6 +182,7 @@ export class HostedBackend implements Backend, HandleOwner {
       device: formatDevice(options.device),
       inputs: [],
       outputs: [],
+      ...(options.entryPoints ? { entryPoints: options.entryPoints } : {}),
       payload: Buffer.from(source, 'utf8'),
     };
     const loaded = await this.serially((host) => this.load(host, record, true));
@@ -185,7 +192,7 @@ export class HostedBackend implements Backend, HandleOwner {
 
   async runHosted(
     record: HandleRecord,
-    fn: string,
+    call: HostedCall,
     inputs: readonly Tensor[],
     outputCount: number,
     options?: RunOptions,
@@ -194,7 +201,7 @@ export class HostedBackend implements Backend, HandleOwner {
     if (inputs.length > MAX_RUN_INPUTS) throw new ReplyError(`a run takes at most ${MAX_RUN_INPUTS} inputs, got ${inputs.length}`);
     if (this.state !== 'ready') await this.whenUsable();
     const host = this.host!;
-    const head = encodeRun(record.id, options?.timeoutMs ?? 0, outputCount, fn, inputs);
+    const head = encodeRun(record.id, options?.timeoutMs ?? 0, outputCount, call, inputs);
     const { id, reply } = host.request(
       Msg.Run,
       record.kind === 'model' ? 'run-model' : 'run-script',
@@ -255,7 +262,14 @@ export class HostedBackend implements Backend, HandleOwner {
 
   /** Loads a model or script into `host`; `fromClient` (not a reload) counts towards `served`. */
   private async load(host: HostProcess, record: HandleRecord, fromClient = false): Promise<LoadedMessage> {
-    const head = new HeadWriter(128).u32(record.id).json({ device: record.device, inputs: record.inputs, outputs: record.outputs }).done();
+    const options = {
+      device: record.device,
+      inputs: record.inputs,
+      outputs: record.outputs,
+      ...(record.nonTensorOutputs ? { nonTensorOutputs: record.nonTensorOutputs } : {}),
+      ...(record.entryPoints ? { entryPoints: record.entryPoints } : {}),
+    };
+    const head = new HeadWriter(128).u32(record.id).json(options).done();
     const type = record.kind === 'model' ? Msg.LoadModel : Msg.CompileScript;
     const { reply } = host.request(type, record.kind === 'model' ? 'load-model' : 'compile-script', head, [record.payload]);
     const f = await reply;

@@ -1,4 +1,5 @@
-import type { ModelHandle, RunOptions, ScriptHandle } from '../backend.js';
+import type { EntryPointCall, ModelHandle, RunOptions, ScriptHandle } from '../backend.js';
+import { ReplyError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import type { LoadedMessage } from './protocol.js';
 
@@ -10,21 +11,37 @@ export interface HandleRecord {
   readonly device: string;
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
+  /** A model's ModelOptions.nonTensorOutputs. */
+  readonly nonTensorOutputs?: 'skip' | 'tensor';
+  /** A script's ScriptOptions.entryPoints. */
+  readonly entryPoints?: readonly string[];
   /** The model blob or the script's source (the stored bytes, not a copy). */
   readonly payload: Buffer;
   /** Why it cannot run any more (it could not be loaded again after a restart). */
   broken?: string;
 }
 
-/** Outputs with the time the backend process measured for the run. */
+/** Outputs with the time the backend process measured for the run; `null` for a model's output that is not a tensor. */
 export interface TimedOutputs {
-  readonly outputs: Tensor[];
+  readonly outputs: (Tensor | null)[];
   readonly durationUs: number;
+}
+
+/** What a run calls: a model (`fn` ''), a script's function, or an entry point with its keys and args. */
+export interface HostedCall {
+  readonly fn: string;
+  readonly entryPoint?: { readonly keys: readonly string[]; readonly args: readonly string[] };
 }
 
 /** What the handles need of their backend. */
 export interface HandleOwner {
-  runHosted(record: HandleRecord, fn: string, inputs: readonly Tensor[], outputCount: number, options?: RunOptions): Promise<TimedOutputs>;
+  runHosted(
+    record: HandleRecord,
+    call: HostedCall,
+    inputs: readonly Tensor[],
+    outputCount: number,
+    options?: RunOptions,
+  ): Promise<TimedOutputs>;
   releaseHosted(record: HandleRecord): void;
 }
 
@@ -41,12 +58,12 @@ export class HostedModel implements ModelHandle {
     if (loaded.outputNames) this.outputNames = loaded.outputNames;
   }
 
-  async run(inputs: readonly Tensor[], outputCount: number, options?: RunOptions): Promise<Tensor[]> {
+  async run(inputs: readonly Tensor[], outputCount: number, options?: RunOptions): Promise<(Tensor | null)[]> {
     return (await this.runTimed(inputs, outputCount, options)).outputs;
   }
 
   runTimed(inputs: readonly Tensor[], outputCount: number, options?: RunOptions): Promise<TimedOutputs> {
-    return this.owner.runHosted(this.record, '', inputs, outputCount, options);
+    return this.owner.runHosted(this.record, { fn: '' }, inputs, outputCount, options);
   }
 
   release(): void {
@@ -66,14 +83,27 @@ export class HostedScript implements ScriptHandle {
   }
 
   async run(fn: string, inputs: readonly Tensor[], outputCount: number, options?: RunOptions): Promise<Tensor[]> {
-    return (await this.runTimed(fn, inputs, outputCount, options)).outputs;
+    return tensorsOnly((await this.runTimed({ fn }, inputs, outputCount, options)).outputs);
   }
 
-  runTimed(fn: string, inputs: readonly Tensor[], outputCount: number, options?: RunOptions): Promise<TimedOutputs> {
-    return this.owner.runHosted(this.record, fn, inputs, outputCount, options);
+  async runEntryPoint(fn: string, call: EntryPointCall, outputCount: number, options?: RunOptions): Promise<Tensor[]> {
+    const entryPoint = { keys: call.keys, args: call.args };
+    return tensorsOnly((await this.runTimed({ fn, entryPoint }, call.tensors, outputCount, options)).outputs);
+  }
+
+  runTimed(call: HostedCall, inputs: readonly Tensor[], outputCount: number, options?: RunOptions): Promise<TimedOutputs> {
+    return this.owner.runHosted(this.record, call, inputs, outputCount, options);
   }
 
   release(): void {
     this.owner.releaseHosted(this.record);
   }
+}
+
+/** A script's outputs, every one a tensor. */
+export function tensorsOnly(outputs: readonly (Tensor | null)[]): Tensor[] {
+  return outputs.map((t) => {
+    if (!t) throw new ReplyError('the script returned an output that is not a tensor');
+    return t;
+  });
 }

@@ -4,7 +4,7 @@ import { Tensor } from '../tensor.js';
 import { decodeFailure } from './failure.js';
 import type { Frame } from './frames.js';
 import { HeadReader, HeadWriter, ProtocolError } from './head.js';
-import type { TimedOutputs } from './hosted-handles.js';
+import type { HostedCall, TimedOutputs } from './hosted-handles.js';
 import { Msg, type TensorFields, readTensorMeta, writeTensorMeta } from './protocol.js';
 
 /** Inputs of one run: each travels as a section of a frame, which holds at most 65535. */
@@ -12,11 +12,15 @@ export const MAX_RUN_INPUTS = 0xffff;
 
 /**
  * The head of a Run frame: the handle, the time limit (0: none), the output count, the function
- * ('' for a model) and each input's dtype and shape; the inputs' bytes are its sections.
+ * ('' for a model), whether it is an entry point (then its keys and args), and each input's
+ * dtype and shape; the inputs' bytes are its sections.
  */
-export function encodeRun(handle: number, timeoutMs: number, outputCount: number, fn: string, inputs: readonly Tensor[]): Buffer {
+export function encodeRun(handle: number, timeoutMs: number, outputCount: number, call: HostedCall, inputs: readonly Tensor[]): Buffer {
   const limit = Math.min(0xffffffff, Math.max(0, Math.ceil(timeoutMs)));
-  const w = new HeadWriter(64 + inputs.length * 40).u32(handle).u32(limit).u32(outputCount).str(fn).u16(inputs.length);
+  const w = new HeadWriter(64 + inputs.length * 40).u32(handle).u32(limit).u32(outputCount).str(call.fn);
+  if (call.entryPoint) w.u8(1).json({ keys: call.entryPoint.keys, args: call.entryPoint.args });
+  else w.u8(0);
+  w.u16(inputs.length);
   for (const t of inputs) writeTensorMeta(w, t);
   return w.done();
 }
@@ -27,6 +31,7 @@ export interface RunRequest {
   readonly timeoutMs: number;
   readonly outputCount: number;
   readonly fn: string;
+  readonly entryPoint?: { readonly keys: readonly string[]; readonly args: readonly string[] };
   readonly inputs: readonly { readonly dtype: DType; readonly shape: number[] }[];
 }
 
@@ -36,18 +41,43 @@ export function decodeRun(f: Frame): RunRequest {
   const timeoutMs = r.u32('timeout');
   const outputCount = r.u32('output count');
   const fn = r.str('function');
+  const entryPoint = r.u8('entry point flag') === 1 ? entryPointArgs(r.json('entry point')) : undefined;
   const count = r.u16('input count');
   if (count !== f.sections.length) throw new ProtocolError('input count does not match the sections');
   const inputs = Array.from({ length: count }, () => readTensorMeta(r));
   r.end();
-  return { handle, timeoutMs, outputCount, fn, inputs };
+  return { handle, timeoutMs, outputCount, fn, ...(entryPoint ? { entryPoint } : {}), inputs };
 }
 
-/** A Result frame: the run's duration and each output's dtype and shape; its bytes are the sections. */
-export function encodeResult(durationUs: number, outputs: readonly TensorFields[]): { head: Buffer; sections: Uint8Array[] } {
+function entryPointArgs(v: unknown): { keys: string[]; args: string[] } {
+  const o = (typeof v === 'object' && v !== null ? v : {}) as { keys?: unknown; args?: unknown };
+  const list = (x: unknown): string[] => {
+    if (!Array.isArray(x)) throw new ProtocolError('invalid entry point arguments');
+    return x.map((s: unknown) => {
+      if (typeof s !== 'string') throw new ProtocolError('invalid entry point arguments');
+      return s;
+    });
+  };
+  return { keys: list(o.keys), args: list(o.args) };
+}
+
+/**
+ * A Result frame: the run's duration and, for each output, whether it is a tensor and then its
+ * dtype and shape; the tensors' bytes are the sections (none for an output that is not a tensor).
+ */
+export function encodeResult(durationUs: number, outputs: readonly (TensorFields | null)[]): { head: Buffer; sections: Uint8Array[] } {
   const w = new HeadWriter(32 + outputs.length * 32).f64(durationUs).u16(outputs.length);
-  for (const t of outputs) writeTensorMeta(w, t);
-  return { head: w.done(), sections: outputs.map((t) => t.data) };
+  const sections: Uint8Array[] = [];
+  for (const t of outputs) {
+    if (!t) {
+      w.u8(0);
+      continue;
+    }
+    w.u8(1);
+    writeTensorMeta(w, t);
+    sections.push(t.data);
+  }
+  return { head: w.done(), sections };
 }
 
 /**
@@ -61,10 +91,11 @@ export function decodeRunReply(f: Frame, maxTensorBytes: number): TimedOutputs {
       const r = new HeadReader(f.head);
       const durationUs = r.f64('duration');
       const count = r.u16('output count');
-      if (count !== f.sections.length) throw new ProtocolError('output count does not match the sections');
-      const metas = Array.from({ length: count }, () => readTensorMeta(r));
+      const metas = Array.from({ length: count }, () => (r.u8('output kind') === 1 ? readTensorMeta(r) : null));
       r.end();
-      const outputs = metas.map((m, i) => Tensor.fromBlob(m.dtype, m.shape, f.sections[i]!, maxTensorBytes));
+      if (metas.filter((m) => m !== null).length !== f.sections.length) throw new ProtocolError('output count does not match the sections');
+      let section = 0;
+      const outputs = metas.map((m) => (m ? Tensor.fromBlob(m.dtype, m.shape, f.sections[section++]!, maxTensorBytes) : null));
       return { outputs, durationUs: Number.isFinite(durationUs) && durationUs >= 0 ? durationUs : 0 };
     }
     case Msg.Failed:

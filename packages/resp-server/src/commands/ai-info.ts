@@ -1,6 +1,8 @@
-import { ReplyError } from '@modelkv/core';
+import { ReplyError, type RunInfo } from '@modelkv/core';
 import { isWord } from '../args.js';
 import { aiCommand, wrongArity } from '../command-table.js';
+import { type Compat, compatOf } from '../compat.js';
+import type { RespWriter } from '../resp-writer.js';
 import { KeyFlag } from '../key-specs.js';
 
 /**
@@ -9,7 +11,44 @@ import { KeyFlag } from '../key-specs.js';
  */
 const RESET = KeyFlag.RW | KeyFlag.UPDATE;
 
-/** AI.INFO key [RESETSTAT]: the flat 16-element run statistics, or OK after a reset. */
+/**
+ * The run statistics as field/value pairs: 0.9's 16 elements (simple-string names in upper case)
+ * or 1.2's 18 (bulk names in lower case, with the tag).
+ */
+function writeInfo(r: RespWriter, info: RunInfo, compat: Compat): void {
+  const legacy = compat === '0.9';
+  const name = (n: string): void => {
+    if (legacy) r.simple(n.toUpperCase());
+    else r.bulkString(n);
+  };
+  const text = (v: string): void => {
+    if (legacy) r.simple(v);
+    else r.bulkString(v);
+  };
+  r.array(legacy ? 16 : 18);
+  name('key');
+  r.bulkLatin1(info.key);
+  name('type');
+  text(info.type);
+  name('backend');
+  text(info.backend);
+  name('device');
+  text(info.device);
+  if (!legacy) {
+    name('tag');
+    text(info.tag);
+  }
+  name('duration');
+  r.integer(info.durationUs);
+  name('samples');
+  r.integer(info.samples);
+  name('calls');
+  r.integer(info.calls);
+  name('errors');
+  r.integer(info.errors);
+}
+
+/** AI.INFO key [RESETSTAT]: run statistics in the shape of the compat mode, or OK after a reset. */
 export const aiInfo = aiCommand({
   name: 'ai.info',
   arity: -2,
@@ -31,24 +70,6 @@ export const aiInfo = aiCommand({
       ctx.reply.ok();
       return;
     }
-    const info = ctx.engine.info(argv[1]!);
-    const r = ctx.reply;
-    r.array(16);
-    r.simple('KEY');
-    r.bulkLatin1(info.key);
-    r.simple('TYPE');
-    r.simple(info.type);
-    r.simple('BACKEND');
-    r.simple(info.backend);
-    r.simple('DEVICE');
-    r.simple(info.device);
-    r.simple('DURATION');
-    r.integer(info.durationUs);
-    r.simple('SAMPLES');
-    r.integer(info.samples);
-    r.simple('CALLS');
-    r.integer(info.calls);
-    r.simple('ERRORS');
-    r.integer(info.errors);
+    writeInfo(ctx.reply, ctx.engine.info(argv[1]!), compatOf(ctx));
   },
 });

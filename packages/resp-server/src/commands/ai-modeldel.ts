@@ -1,4 +1,5 @@
 import { aiCommand } from '../command-table.js';
+import { emptyKeyMessage } from '../compat.js';
 
 export const aiModeldel = aiCommand({
   name: 'ai.modeldel',
@@ -8,7 +9,7 @@ export const aiModeldel = aiCommand({
   arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }],
   summary: 'Deletes a model.',
   handler(ctx, argv) {
-    ctx.engine.modelDel(argv[1]!);
+    ctx.engine.modelDel(argv[1]!, emptyKeyMessage(ctx, 'modeldel'));
     ctx.reply.ok();
   },
 });

@@ -1,4 +1,5 @@
 import { aiCommand } from '../command-table.js';
+import { emptyKeyMessage } from '../compat.js';
 
 export const aiScriptdel = aiCommand({
   name: 'ai.scriptdel',
@@ -8,7 +9,7 @@ export const aiScriptdel = aiCommand({
   arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }],
   summary: 'Deletes a script.',
   handler(ctx, argv) {
-    ctx.engine.scriptDel(argv[1]!);
+    ctx.engine.scriptDel(argv[1]!, emptyKeyMessage(ctx, 'scriptdel'));
     ctx.reply.ok();
   },
 });

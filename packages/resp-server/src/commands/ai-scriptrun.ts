@@ -1,7 +1,12 @@
+import { answerRun, inputTensors } from '../ai/runs.js';
 import { aiCommand } from '../command-table.js';
+import { emptyKeyMessage } from '../compat.js';
 import { parseRunKeys, runArguments, runKeySpecs, runKeys } from './run-keys.js';
 
-/** AI.SCRIPTRUN key fn INPUTS k... OUTPUTS k...: the client waits, others are served meanwhile. */
+/**
+ * AI.SCRIPTRUN key fn [TIMEOUT t] INPUTS k... OUTPUTS k...: the function gets the tensors as
+ * its arguments. The client waits, others are served meanwhile.
+ */
 export const aiScriptrun = aiCommand({
   name: 'ai.scriptrun',
   arity: -5,
@@ -11,8 +16,16 @@ export const aiScriptrun = aiCommand({
   arguments: runArguments([{ name: 'function', type: 'string' }]),
   summary: 'Runs a function of a script on input tensors and stores its outputs.',
   async handler(ctx, argv) {
-    const { inputs, outputs } = parseRunKeys(argv, 3);
-    await ctx.engine.scriptRun(argv[1]!, argv[2]!.toString(), inputs, outputs, { signal: ctx.signal });
-    ctx.reply.ok();
+    const script = ctx.engine.script(argv[1]!, emptyKeyMessage(ctx, 'scriptrun'));
+    const { timeoutMs, inputs, outputs } = parseRunKeys(argv, 3);
+    const tensors = inputTensors(ctx, inputs, emptyKeyMessage(ctx, 'input'));
+    ctx.engine.assertTensorKeys(outputs);
+    const call = { fn: argv[2]!.toString(), inputs: tensors };
+    await answerRun(ctx, async () => {
+      ctx.engine.storeOutputs(
+        outputs,
+        await ctx.engine.runScript(script, call, outputs.length, { queueTimeoutMs: timeoutMs, signal: ctx.signal }),
+      );
+    });
   },
 });

@@ -1,7 +1,7 @@
-import { isWord } from '../args.js';
+import { parseScriptSet } from '../ai/script-args.js';
 import { aiCommand, wrongArity } from '../command-table.js';
 
-/** AI.SCRIPTSET key device source (also the later `SOURCE source` form). */
+/** AI.SCRIPTSET key device [TAG tag] [SOURCE] source: 0.9's form and 1.x's. */
 export const aiScriptset = aiCommand({
   name: 'ai.scriptset',
   arity: -4,
@@ -11,16 +11,16 @@ export const aiScriptset = aiCommand({
   arguments: [
     { name: 'key', type: 'key', keySpecIndex: 0 },
     { name: 'device', type: 'string' },
+    { name: 'tag', type: 'string', token: 'TAG', optional: true, since: '1.0.0' },
     { name: 'source-token', type: 'pure-token', token: 'SOURCE', optional: true },
     { name: 'source', type: 'string' },
   ],
   summary: 'Stores a TorchScript script for a device.',
   async handler(ctx, argv) {
-    let source: Buffer;
-    if (argv.length === 4) source = argv[3]!;
-    else if (argv.length === 5 && isWord(argv[3], 'SOURCE')) source = argv[4]!;
-    else throw wrongArity(ctx.command, argv);
-    await ctx.engine.scriptSet(argv[1]!, argv[2]!.toString(), source.toString('utf8'));
+    await ctx.engine.scriptSet(
+      argv[1]!,
+      parseScriptSet(argv, () => wrongArity(ctx.command, argv)),
+    );
     ctx.reply.ok();
   },
 });

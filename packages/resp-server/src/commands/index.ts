@@ -1,15 +1,21 @@
 import type { CommandSpec } from '../command-table.js';
 import { acl } from './acl.js';
 import { aiConfig } from './ai-config.js';
+import { aiDagexecute, aiDagexecuteRo, aiDagrun, aiDagrunRo } from './ai-dag.js';
 import { aiInfo } from './ai-info.js';
 import { aiModeldel } from './ai-modeldel.js';
+import { aiModelexecute } from './ai-modelexecute.js';
 import { aiModelget } from './ai-modelget.js';
 import { aiModelrun } from './ai-modelrun.js';
 import { aiModelset } from './ai-modelset.js';
+import { aiModelstore } from './ai-modelstore.js';
+import { aiModelscan, aiScriptscan } from './ai-scan.js';
 import { aiScriptdel } from './ai-scriptdel.js';
+import { aiScriptexecute } from './ai-scriptexecute.js';
 import { aiScriptget } from './ai-scriptget.js';
 import { aiScriptrun } from './ai-scriptrun.js';
 import { aiScriptset } from './ai-scriptset.js';
+import { aiScriptstore } from './ai-scriptstore.js';
 import { aiTensorget } from './ai-tensorget.js';
 import { aiTensorset } from './ai-tensorset.js';
 import { auth } from './auth.js';
@@ -84,4 +90,15 @@ export const COMMANDS: readonly CommandSpec[] = [
   aiScriptrun,
   aiInfo,
   aiConfig,
+  // RedisAI 1.2
+  aiModelstore,
+  aiModelexecute,
+  aiModelscan,
+  aiScriptstore,
+  aiScriptexecute,
+  aiScriptscan,
+  aiDagexecute,
+  aiDagexecuteRo,
+  aiDagrun,
+  aiDagrunRo,
 ];

@@ -1,0 +1,16 @@
+import type { CommandParser } from '@redis/client';
+import type { TaggedKey } from '../types.js';
+import { decodeTaggedKeys } from '../fields.js';
+import type { Command } from './command.js';
+
+/** `AI._MODELSCAN` → every model key with its tag (RedisAI 1.2; experimental there). */
+export default {
+  NOT_KEYED_COMMAND: true,
+  IS_READ_ONLY: true,
+  parseCommand(parser: CommandParser) {
+    parser.push('AI._MODELSCAN');
+  },
+  transformReply(reply: unknown): TaggedKey[] {
+    return decodeTaggedKeys(reply, 'AI._MODELSCAN');
+  },
+} as const satisfies Command;
