@@ -203,7 +203,6 @@ export class AofWriter {
    * and the error is kept in `lastWriteError` (the server refuses writes meanwhile).
    */
   private async step(sync: boolean): Promise<void> {
-    const target = this.appended;
     while (this.retired.length > 0) {
       const r = this.retired[0]!;
       if (r.parts.length > 0) {
@@ -214,6 +213,8 @@ export class AofWriter {
       this.retired.shift();
       await r.handle.close().catch(() => undefined);
     }
+    // Taken together with the parts, after the awaits above: what was appended meanwhile is in them.
+    const target = this.appended;
     const parts = this.retry.length > 0 ? [...this.retry, ...this.pending.take()] : this.pending.take();
     this.retry = [];
     if (parts.length > 0) {
