@@ -26,7 +26,11 @@ test('what is appended while a rotated-out file is being synced becomes durable 
         resolve(true);
       });
     }),
-    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5_000)),
+    new Promise<boolean>((resolve) =>
+      setTimeout(() => {
+        resolve(false);
+      }, 5_000),
+    ),
   ]);
   assert.equal(done, true, `durable ${writer.durable} of ${point} appended, with nothing left to write`);
   assert.equal(writer.durable, point);
