@@ -239,4 +239,17 @@ def _():
     assert replies[0] == b"OK" and np.array_equal(replies[1], A) and replies[2] == 1, replies
 
 
+@check("pipeline (transaction=True: MULTI ... EXEC with tensorset, AI.MODELEXECUTE, tensorget)")
+def _():
+    pipe = con.pipeline(transaction=True)
+    pipe.tensorset("py:tx:a", A)
+    pipe.tensorset("py:tx:b", B)
+    # The client's Pipeline has no modelexecute: the command goes as redis-py sends any other.
+    pipe.execute_command("AI.MODELEXECUTE", "py:tf", "INPUTS", 2, "py:tx:a", "py:tx:b", "OUTPUTS", 1, "py:tx:c")
+    pipe.tensorget("py:tx:c")
+    replies = pipe.execute()
+    assert replies[:3] == [b"OK", b"OK", b"OK"] and np.array_equal(replies[3], A * B), replies
+    assert con.tensorget("py:tx:c").tolist() == (A * B).tolist()
+
+
 report()
