@@ -58,6 +58,11 @@ export interface CommandSpec {
   readonly subcommands?: readonly CommandSpec[];
   /** Absent only for containers, whose subcommands have handlers. */
   readonly handler?: CommandHandler;
+  /**
+   * The handler waits (returns a promise): it gets owned copies of its arguments, which must
+   * outlive the read buffer they arrived in. Others get views into that buffer, valid during the call.
+   */
+  readonly waits: boolean;
 }
 
 /** What a command file declares; the rest is derived or defaulted. */
@@ -83,15 +88,28 @@ export interface CommandDeclaration {
   readonly since?: string;
   readonly subcommands?: readonly CommandSpec[];
   readonly handler?: CommandHandler;
+  /** The handler is async: its arguments are copied for it (see CommandSpec.waits). Default false. */
+  readonly waits?: boolean;
 }
+
+/** The constructor of async functions, which has no global name. */
+// eslint-disable-next-line @typescript-eslint/require-await -- an async function is needed for its constructor, not for awaiting
+const AsyncFunction = (async () => undefined).constructor;
 
 /** Checks a declaration and fills its defaults: no keys, since 1.0.0, categories from flags. */
 export function command(decl: CommandDeclaration): CommandSpec {
   const keySpecs = (decl.keySpecs ?? []).map((k) => keySpec(k, decl.name));
   const { range, movable } = legacyKeyRange(keySpecs, decl.keys !== undefined);
   if (decl.arguments) checkArguments(decl.name, decl.arguments, keySpecs.length);
+  const waits = decl.waits === true;
+  // Declared once here, checked once here: a handler that waits on views of a read buffer would
+  // read whatever the next request put there.
+  if (decl.handler && decl.handler instanceof AsyncFunction !== waits) {
+    throw new Error(`command ${decl.name}: an async handler must declare waits: true, and only an async one may`);
+  }
   return {
     ...decl,
+    waits,
     keySpecs,
     legacyKeys: range,
     movableKeys: movable,

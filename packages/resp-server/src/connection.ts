@@ -27,10 +27,6 @@ const BLOCKED_READ_BYTES = 64 * 1024;
 /** The signal of the commands a transaction runs: they run whether or not their client is still there. */
 const NEVER_ABORTED = new AbortController().signal;
 
-/** The constructor of async functions, which has no global name. */
-// eslint-disable-next-line @typescript-eslint/require-await -- an async function is needed for its constructor, not for awaiting
-const AsyncFunction = (async () => undefined).constructor;
-
 /**
  * One client. Its commands run strictly in order: a command that waits on the engine (a model
  * run, a backend load) holds back the ones after it; reading from this client goes on only until
@@ -322,7 +318,7 @@ export class Connection implements CommandContext, ClientState {
     this.command = spec;
     const handler = spec.handler!;
     const start = this.reply.written + this.reply.pendingBytes;
-    const waits = handler instanceof AsyncFunction;
+    const waits = spec.waits;
     if (waits) {
       argv = ownArgs(argv);
       this.server.gate.started();

@@ -105,6 +105,7 @@ export const aiConfig = aiCommand({
   flags: ['write', 'module'],
   dangerous: true,
   summary: 'Loads a backend, reads or changes settings (BACKENDSPATH, MODEL_CHUNK_SIZE, threads, MODEL_EXECUTION_TIMEOUT).',
+  waits: true,
   async handler(ctx, argv) {
     if (isWord(argv[1], 'LOADBACKEND')) {
       await loadBackend(ctx, argv);

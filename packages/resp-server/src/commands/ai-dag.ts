@@ -118,6 +118,7 @@ function dagCommand(cmd: DagCommand, summary: string): CommandSpec {
     arguments: dagArguments(cmd),
     since: cmd.deprecated ? '1.0.0' : '1.2.0',
     summary,
+    waits: true,
     async handler(ctx, argv) {
       await dag(ctx, argv, cmd);
     },

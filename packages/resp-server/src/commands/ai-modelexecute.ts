@@ -18,6 +18,7 @@ export const aiModelexecute = aiCommand({
   keys: modelExecuteKeys,
   arguments: MODEL_EXECUTE_ARGUMENTS,
   summary: 'Runs a model on input tensors and stores its outputs (counted INPUTS and OUTPUTS, optional TIMEOUT).',
+  waits: true,
   async handler(ctx, argv) {
     if (argv.length < 8) throw namedArity('AI.MODELEXECUTE');
     const model = ctx.engine.model(argv[1]!, EMPTY_KEY_1_2.modelrun);

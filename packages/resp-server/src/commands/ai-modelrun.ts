@@ -16,6 +16,7 @@ export const aiModelrun = aiCommand({
   keys: runKeys(2),
   arguments: runArguments([]),
   summary: 'Runs a model on input tensors and stores its outputs.',
+  waits: true,
   async handler(ctx, argv) {
     const model = ctx.engine.model(argv[1]!, emptyKeyMessage(ctx, 'modelrun'));
     const { timeoutMs, inputs, outputs } = parseRunKeys(argv, 2);

@@ -20,6 +20,7 @@ export const aiModelset = aiCommand({
     { name: 'blob', type: 'string' },
   ],
   summary: 'Stores a model for a backend (TF, TORCH, ONNX) on a device; the blob comes last.',
+  waits: true,
   async handler(ctx, argv) {
     await ctx.engine.modelSet(argv[1]!, parseModelSet(argv));
     ctx.reply.ok();

@@ -20,6 +20,7 @@ export const aiModelstore = aiCommand({
     { name: 'blob', type: 'string', token: 'BLOB', multiple: true },
   ],
   summary: 'Stores a model (RedisAI 1.2): tag, batching, counted TF node names, and its blob in one or more chunks.',
+  waits: true,
   async handler(ctx, argv) {
     if (argv.length < 6) throw wrongArity(ctx.command, argv);
     await ctx.engine.modelSet(argv[1]!, parseModelStore(argv));

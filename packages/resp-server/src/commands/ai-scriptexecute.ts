@@ -19,6 +19,7 @@ export const aiScriptexecute = aiCommand({
   keys: scriptExecuteKeys,
   arguments: SCRIPT_EXECUTE_ARGUMENTS,
   summary: 'Runs a function of a script (entry points get tensors, keys and arguments) and stores its outputs.',
+  waits: true,
   async handler(ctx, argv) {
     const script = ctx.engine.script(argv[1]!, EMPTY_KEY_1_2.scriptrun);
     const parsed = parseScriptExecute(argv, { inDag: false });

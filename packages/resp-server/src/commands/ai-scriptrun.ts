@@ -15,6 +15,7 @@ export const aiScriptrun = aiCommand({
   keys: runKeys(3),
   arguments: runArguments([{ name: 'function', type: 'string' }]),
   summary: 'Runs a function of a script on input tensors and stores its outputs.',
+  waits: true,
   async handler(ctx, argv) {
     const script = ctx.engine.script(argv[1]!, emptyKeyMessage(ctx, 'scriptrun'));
     const { timeoutMs, inputs, outputs } = parseRunKeys(argv, 3);

@@ -16,6 +16,7 @@ export const aiScriptset = aiCommand({
     { name: 'source', type: 'string' },
   ],
   summary: 'Stores a TorchScript script for a device.',
+  waits: true,
   async handler(ctx, argv) {
     await ctx.engine.scriptSet(
       argv[1]!,

@@ -18,6 +18,7 @@ export const aiScriptstore = aiCommand({
     { name: 'source', type: 'string', token: 'SOURCE' },
   ],
   summary: 'Stores a TorchScript script with its entry points (RedisAI 1.2).',
+  waits: true,
   async handler(ctx, argv) {
     await ctx.engine.scriptSet(
       argv[1]!,

@@ -30,6 +30,7 @@ export const debug = command({
   flags: ['admin', 'noscript', 'loading', 'stale'],
   group: 'server',
   summary: 'A container for debugging commands.',
+  waits: true,
   async handler(ctx, argv) {
     checkAllowed(ctx);
     if (isWord(argv[1], 'HELP')) {

@@ -30,6 +30,7 @@ export const flushall = command({
   dangerous: true,
   group: 'server',
   summary: 'Removes all keys from all databases.',
+  waits: true,
   async handler(ctx, argv) {
     flush(ctx, argv);
     // As Redis: a background save stops, and with save points an empty snapshot replaces the old.

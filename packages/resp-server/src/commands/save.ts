@@ -9,6 +9,7 @@ export const save = command({
   flags: ['admin', 'noscript', 'no_multi'],
   group: 'server',
   summary: 'Synchronously saves the database(s) to disk.',
+  waits: true,
   async handler(ctx) {
     await exclusively(ctx.server.gate, ctx, () => ctx.server.persistence.save());
     ctx.reply.ok();

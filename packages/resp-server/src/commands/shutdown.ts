@@ -15,6 +15,7 @@ export const shutdown = command({
   flags: ['admin', 'noscript', 'loading', 'stale', 'no_multi', 'allow_busy'],
   group: 'server',
   summary: 'Saves what persistence needs, closes every connection and stops the server.',
+  waits: true,
   async handler(ctx, argv) {
     let abort = false;
     let save: boolean | undefined;

@@ -2,10 +2,6 @@ import { ReplyError, keyString } from '@modelkv/core';
 import { command } from '../command-table.js';
 import { exclusively } from '../exec-gate.js';
 
-/** The constructor of async functions: a queued command whose handler is one waits on the engine. */
-// eslint-disable-next-line @typescript-eslint/require-await -- an async function is needed for its constructor
-const AsyncFunction = (async () => undefined).constructor;
-
 const TX = { group: 'server', categories: ['@fast', '@transaction'] } as const;
 
 export const multi = command({
@@ -37,6 +33,7 @@ export const exec = command({
   categories: ['@slow', '@transaction'],
   since: '1.2.0',
   summary: 'Executes all commands in a transaction.',
+  waits: true,
   async handler(ctx) {
     const tx = ctx.tx;
     if (!tx.active) throw new ReplyError('EXEC without MULTI');
@@ -46,7 +43,7 @@ export const exec = command({
       ctx.server.watches.unwatchAll(tx);
       throw new ReplyError('Transaction discarded because of previous errors.', 'EXECABORT');
     }
-    const alone = queued.some((q) => q.spec.handler instanceof AsyncFunction);
+    const alone = queued.some((q) => q.spec.waits);
     const run = async (): Promise<void> => {
       const dirty = tx.dirty;
       ctx.server.watches.unwatchAll(tx);
