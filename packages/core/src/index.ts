@@ -4,6 +4,7 @@ export * from './batch-tensors.js';
 export * from './batcher.js';
 export * from './dag.js';
 export * from './deferred-handle.js';
+export * from './decimal.js';
 export * from './device.js';
 export * from './dtype.js';
 export * from './engine.js';

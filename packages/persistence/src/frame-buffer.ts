@@ -1,3 +1,5 @@
+import { writeDecimal } from '@modelkv/core';
+
 /** Arguments at least this long are referenced by the buffer, not copied into it. */
 const BY_REFERENCE_BYTES = 16 * 1024;
 const BLOCK_BYTES = 64 * 1024;
@@ -66,16 +68,7 @@ export class FrameBuffer {
     this.ensure(24);
     const block = this.block;
     block[this.pos++] = type;
-    let len = 1;
-    for (let t = n; t >= 10; t = Math.floor(t / 10)) len++;
-    let i = this.pos + len - 1;
-    while (n >= 10) {
-      const q = Math.floor(n / 10);
-      block[i--] = 0x30 + (n - q * 10);
-      n = q;
-    }
-    block[i] = 0x30 + n;
-    this.pos += len;
+    this.pos = writeDecimal(block, this.pos, n);
     this.crlf();
   }
 

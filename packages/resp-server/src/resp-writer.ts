@@ -1,4 +1,4 @@
-import { formatDouble } from '@modelkv/core';
+import { formatDouble, writeDecimal } from '@modelkv/core';
 
 /** Where replies go: a socket, or anything with the same three methods. */
 export interface ReplySink {
@@ -305,16 +305,7 @@ export class RespWriter {
       block[this.pos++] = 0x2d;
       n = -n;
     }
-    let len = 1;
-    for (let t = n; t >= 10; t = Math.floor(t / 10)) len++;
-    let i = this.pos + len - 1;
-    while (n >= 10) {
-      const q = Math.floor(n / 10);
-      block[i--] = 0x30 + (n - q * 10);
-      n = q;
-    }
-    block[i] = 0x30 + n;
-    this.pos += len;
+    this.pos = writeDecimal(block, this.pos, n);
   }
 
   /** Moves the unsealed bytes of the block into `parts`. */
