@@ -535,6 +535,30 @@ export function dialectSections(): DialectSection[] {
           want: err('ERR Function bar1 does not exist in the given script.'),
         },
         {
+          cmd: ['AI.SCRIPTSTORE', 'x', 'CPU', 'ENTRY_POINTS', '1', 'bar', 'SOURCE', 'def bar(a, b):\n    return a + b\n'],
+          want: err('ERR Wrong number of inputs in function bar. Expected 3 but was 2'),
+        },
+        {
+          cmd: ['AI.SCRIPTSTORE', 'x', 'CPU', 'ENTRY_POINTS', '2', 'bar', 'helper', 'SOURCE', ENTRY_SCRIPT],
+          want: err('ERR Wrong number of inputs in function helper. Expected 3 but was 1'),
+        },
+        {
+          cmd: [
+            'AI.SCRIPTSTORE',
+            'x',
+            'CPU',
+            'ENTRY_POINTS',
+            '1',
+            'bar',
+            'SOURCE',
+            'def bar(tensors: List[Tensor], keys: List[str], args: List[Tensor]):\n    return tensors[0]\n',
+          ],
+          want: err(
+            'ERR Wrong inputs type in function bar. Expected signature similar to: def bar(tensors: List[Tensor], keys: List[str], args: List[str])',
+          ),
+        },
+        { cmd: ['EXISTS', 'x'], want: 0 },
+        {
           cmd: ['AI.SCRIPTSTORE', 'x', 'CPU', 'ENTRY_POINTS', '2', 'bar', 'helper', 'SOURCE'],
           want: err('ERR Insufficient arguments, missing script SOURCE'),
         },

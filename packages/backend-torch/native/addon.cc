@@ -89,9 +89,20 @@ Napi::Value CompileScript(const Napi::CallbackInfo& info) {
   });
 }
 
-// scriptFunctionNames(script): string[]
-Napi::Value ScriptFunctionNames(const Napi::CallbackInfo& info) {
-  return Guarded(info.Env(), [&]() -> Napi::Value { return Strings(info.Env(), HandleValue<TorchScript>(info[0])->FunctionNames()); });
+// scriptFunctions(script): { name: string, argTypes: string[] }[]
+Napi::Value ScriptFunctions(const Napi::CallbackInfo& info) {
+  return Guarded(info.Env(), [&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    const std::vector<TorchScript::Signature>& functions = HandleValue<TorchScript>(info[0])->Functions();
+    Napi::Array out = Napi::Array::New(env, functions.size());
+    for (size_t i = 0; i < functions.size(); i++) {
+      Napi::Object fn = Napi::Object::New(env);
+      fn.Set("name", functions[i].name);
+      fn.Set("argTypes", Strings(env, functions[i].argTypes));
+      out.Set(static_cast<uint32_t>(i), fn);
+    }
+    return out;
+  });
 }
 
 // runScript(script, fn: string, inputs: NativeTensor[], outputCount: number, timeoutMs?: number): Promise<NativeTensor[]>
@@ -178,7 +189,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("modelInputNames", Napi::Function::New(env, ModelInputNames, "modelInputNames"));
   exports.Set("runModel", Napi::Function::New(env, RunModel, "runModel"));
   exports.Set("compileScript", Napi::Function::New(env, CompileScript, "compileScript"));
-  exports.Set("scriptFunctionNames", Napi::Function::New(env, ScriptFunctionNames, "scriptFunctionNames"));
+  exports.Set("scriptFunctions", Napi::Function::New(env, ScriptFunctions, "scriptFunctions"));
   exports.Set("runScript", Napi::Function::New(env, RunScript, "runScript"));
   exports.Set("runEntryPoint", Napi::Function::New(env, RunEntryPoint, "runEntryPoint"));
   exports.Set("release", Napi::Function::New(env, Release, "release"));

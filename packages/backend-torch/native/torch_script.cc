@@ -13,7 +13,7 @@ namespace modelkv {
 struct TorchScript::Impl {
   std::shared_ptr<torch::jit::CompilationUnit> unit;
   c10::Device device;
-  std::vector<std::string> functionNames;
+  std::vector<Signature> functions;
 };
 
 TorchScript::TorchScript(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -23,14 +23,18 @@ std::shared_ptr<TorchScript> TorchScript::Compile(const std::string& source, Dev
   return WithTorchErrors([&] {
     std::shared_ptr<torch::jit::CompilationUnit> unit = torch::jit::compile(source);
     InstrumentLoops(*unit);
-    std::vector<std::string> names;
-    for (const torch::jit::Function* fn : unit->get_functions()) names.push_back(fn->name());
+    std::vector<Signature> functions;
+    for (torch::jit::Function* fn : unit->get_functions()) {
+      Signature signature{fn->name(), {}};
+      for (const c10::Argument& arg : fn->getSchema().arguments()) signature.argTypes.push_back(arg.type()->annotation_str());
+      functions.push_back(std::move(signature));
+    }
     return std::shared_ptr<TorchScript>(
-        new TorchScript(std::make_unique<Impl>(Impl{std::move(unit), TorchDevice(device), std::move(names)})));
+        new TorchScript(std::make_unique<Impl>(Impl{std::move(unit), TorchDevice(device), std::move(functions)})));
   });
 }
 
-const std::vector<std::string>& TorchScript::FunctionNames() const { return impl_->functionNames; }
+const std::vector<TorchScript::Signature>& TorchScript::Functions() const { return impl_->functions; }
 
 std::vector<OpUse> TorchScript::Ops() const { return CollectOps(*impl_->unit); }
 

@@ -16,7 +16,12 @@ class TorchScript {
   static std::shared_ptr<TorchScript> Compile(const std::string& source, DeviceIndex device);
   ~TorchScript();
 
-  const std::vector<std::string>& FunctionNames() const;
+  // A function of the script with its arguments' types as TorchScript writes them (`List[Tensor]`).
+  struct Signature {
+    std::string name;
+    std::vector<std::string> argTypes;
+  };
+  const std::vector<Signature>& Functions() const;
   // The operators the script's functions use (see op_inspection.h).
   std::vector<OpUse> Ops() const;
   // Calls function `fn` with the inputs as its arguments. Thread-safe.

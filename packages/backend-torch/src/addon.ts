@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { NativePoolStats } from '@modelkv/core';
+import type { FunctionSignature } from './entry-points.js';
 
 /** A tensor as the addon takes and returns it. */
 export interface NativeTensor {
@@ -48,7 +49,8 @@ export interface TorchAddon {
   runModel(model: ModelRef, inputs: readonly NativeTensor[], outputCount: number, timeoutMs?: number): Promise<NativeTensor[]>;
   /** With `inspect`, also lists the operators the script uses. */
   compileScript(source: string, device: number, inspect: boolean): Promise<{ script: ScriptRef; ops: OpUse[] | null }>;
-  scriptFunctionNames(script: ScriptRef): string[];
+  /** The script's functions with their arguments' TorchScript types (`List[Tensor]`, `str`, ...). */
+  scriptFunctions(script: ScriptRef): FunctionSignature[];
   runScript(
     script: ScriptRef,
     fn: string,

@@ -10,6 +10,7 @@ import {
 } from '@modelkv/core';
 import { addon } from './addon.js';
 import { archiveSources } from './archive-sources.js';
+import { checkEntryPoints } from './entry-points.js';
 import { TorchModel } from './model.js';
 import { checkOps } from './op-policy.js';
 import { TorchScript } from './script.js';
@@ -57,6 +58,7 @@ export const backend: Backend = {
     const { script, ops } = await addon.compileScript(source, deviceIndex(options.device), !allowUnsafeOps);
     try {
       if (ops) checkOps(ops);
+      checkEntryPoints(addon.scriptFunctions(script), options.entryPoints ?? []);
     } catch (err) {
       addon.release(script);
       throw err;

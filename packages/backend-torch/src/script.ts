@@ -7,7 +7,7 @@ export class TorchScript implements ScriptHandle {
   readonly functionNames: readonly string[];
 
   constructor(private readonly ref: ScriptRef) {
-    this.functionNames = addon.scriptFunctionNames(ref);
+    this.functionNames = addon.scriptFunctions(ref).map((fn) => fn.name);
   }
 
   /** `options.timeoutMs` bounds the run: it ends at its next loop iteration past that (see native/deadline.h). */

@@ -113,3 +113,25 @@ test('an entry point gets its tensors, keys and args as three lists, as RedisAI 
   await assert.rejects(script.runEntryPoint('nope', { tensors: [a], keys: [], args: [] }, 1), /function 'nope' is not defined/);
   script.release();
 });
+
+test("entry points are checked when the script is stored, in RedisAI 1.2's words", async () => {
+  assert.ok(backend.compileScript !== undefined);
+  const store = (source: string, entryPoints: string[]) => backend.compileScript!(source, { device: CPU, entryPoints });
+  const good = 'def bar(tensors: List[Tensor], keys: List[str], args: List[str]):\n    return tensors[0]\n';
+  const script = await store(good + '\ndef helper(a: Tensor, b: int):\n    return a\n', ['bar']);
+  assert.deepEqual([...(script.functionNames ?? [])].sort(), ['bar', 'helper']);
+  await script.release();
+  await assert.rejects(store(good, ['bar', 'bar1']), { message: 'Function bar1 does not exist in the given script.' });
+  await assert.rejects(store('def bar(a, b):\n    return a + b\n', ['bar']), {
+    message: 'Wrong number of inputs in function bar. Expected 3 but was 2',
+  });
+  await assert.rejects(store('def bar(tensors: List[Tensor], keys: List[str], args: List[int]):\n    return tensors[0]\n', ['bar']), {
+    message:
+      'Wrong inputs type in function bar. Expected signature similar to: def bar(tensors: List[Tensor], keys: List[str], args: List[str])',
+  });
+  // Unannotated arguments are Tensors in TorchScript: three of them are still the wrong types.
+  await assert.rejects(store('def bar(a, b, c):\n    return a\n', ['bar']), { message: /^Wrong inputs type in function bar\./ });
+  // Functions that are not entry points may take anything.
+  const plain = await store('def add(a, b):\n    return a + b\n', []);
+  await plain.release();
+});
