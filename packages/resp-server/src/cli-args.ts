@@ -29,7 +29,8 @@ Options (redis-server style, "--name value"; "--name=value" works too):
   --non-tensor-outputs skip|tensor
                               what a model's outputs that are not tensors give: skip (default)
                               stores nothing for them; tensor stores an ONNX-ML ZipMap's
-                              probabilities as a FLOAT [N, classes] tensor (others stay skipped)
+                              probabilities as a FLOAT [N, classes] tensor (others stay skipped);
+                              CONFIG SET non-tensor-outputs applies to models loaded after it
   --intra-op-threads N        threads one operator may use in a backend (0: its default)
   --inter-op-threads N        operators a backend may run at once (0: its default)
   --allow-unsafe-ops yes|no   let models and scripts use file, process and other I/O operations
