@@ -1,4 +1,36 @@
-import { ProtoError, ProtoReader, WireType, unsafeOpError } from '@modelkv/core';
+import { ProtoReader, WireType, unsafeOpError } from '@modelkv/core';
+import {
+  ATTRIBUTE_G,
+  ATTRIBUTE_GRAPHS,
+  ATTRIBUTE_SPARSE_TENSOR,
+  ATTRIBUTE_SPARSE_TENSORS,
+  ATTRIBUTE_T,
+  ATTRIBUTE_TENSORS,
+  DATA_LOCATION_EXTERNAL,
+  ENTRY_KEY,
+  ENTRY_VALUE,
+  FUNCTION_DOMAIN,
+  FUNCTION_NAME,
+  FUNCTION_NODE,
+  GRAPH_INITIALIZER,
+  GRAPH_NODE,
+  GRAPH_SPARSE_INITIALIZER,
+  MODEL_FUNCTIONS,
+  MODEL_GRAPH,
+  MODEL_TRAINING_INFO,
+  NODE_ATTRIBUTE,
+  NODE_DOMAIN,
+  NODE_NAME,
+  NODE_OP_TYPE,
+  SPARSE_INDICES,
+  SPARSE_VALUES,
+  TENSOR_DATA_LOCATION,
+  TENSOR_EXTERNAL_DATA,
+  TENSOR_NAME,
+  TRAINING_ALGORITHM,
+  TRAINING_INITIALIZATION,
+  readModelProto,
+} from './onnx-proto.js';
 
 /*
  * The ONNX backend's safe-op policy. While `--allow-unsafe-ops` is `no` (the default), a
@@ -15,37 +47,6 @@ import { ProtoError, ProtoReader, WireType, unsafeOpError } from '@modelkv/core'
 /** Operator domains onnxruntime runs without a custom-op library: ONNX, ONNX-ML and its own contrib ops. */
 export const ALLOWED_DOMAINS: ReadonlySet<string> = new Set(['', 'ai.onnx', 'ai.onnx.ml', 'com.microsoft']);
 
-// Field numbers of onnx/onnx.proto (IR version 10).
-const MODEL_GRAPH = 7;
-const MODEL_TRAINING_INFO = 20;
-const MODEL_FUNCTIONS = 25;
-const TRAINING_INITIALIZATION = 1;
-const TRAINING_ALGORITHM = 2;
-const GRAPH_NODE = 1;
-const GRAPH_INITIALIZER = 5;
-const GRAPH_SPARSE_INITIALIZER = 15;
-const NODE_NAME = 3;
-const NODE_OP_TYPE = 4;
-const NODE_ATTRIBUTE = 5;
-const NODE_DOMAIN = 7;
-const FUNCTION_NAME = 1;
-const FUNCTION_NODE = 7;
-const FUNCTION_DOMAIN = 10;
-const ATTRIBUTE_T = 5;
-const ATTRIBUTE_G = 6;
-const ATTRIBUTE_TENSORS = 10;
-const ATTRIBUTE_GRAPHS = 11;
-const ATTRIBUTE_SPARSE_TENSOR = 22;
-const ATTRIBUTE_SPARSE_TENSORS = 23;
-const SPARSE_VALUES = 1;
-const SPARSE_INDICES = 2;
-const TENSOR_NAME = 8;
-const TENSOR_EXTERNAL_DATA = 13;
-const TENSOR_DATA_LOCATION = 14;
-const ENTRY_KEY = 1;
-const ENTRY_VALUE = 2;
-const DATA_LOCATION_EXTERNAL = 1;
-
 interface Node {
   readonly name: string;
   readonly opType: string;
@@ -61,7 +62,7 @@ interface Findings {
 /** Throws the ERR for the first thing the policy refuses; any other blob passes to onnxruntime as it is. */
 export function checkOnnxModel(blob: Uint8Array): void {
   const findings: Findings = { nodes: [], functions: new Set() };
-  try {
+  readModelProto(() => {
     const model = new ProtoReader(blob);
     while (model.next()) {
       if (model.wireType !== WireType.LEN) model.skip();
@@ -71,10 +72,7 @@ export function checkOnnxModel(blob: Uint8Array): void {
         readMessages(model.message(), [TRAINING_INITIALIZATION, TRAINING_ALGORITHM], readGraph, findings);
       else model.skip();
     }
-  } catch (err) {
-    if (err instanceof ProtoError) throw new Error(`not an ONNX model: protobuf parsing failed (${err.message})`);
-    throw err;
-  }
+  });
   for (const node of findings.nodes) {
     if (ALLOWED_DOMAINS.has(node.domain) || findings.functions.has(`${node.domain}/${node.opType}`)) continue;
     throw unsafeOpError(

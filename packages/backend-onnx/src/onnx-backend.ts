@@ -13,6 +13,7 @@ import { checkOnnxModel } from './model-policy.js';
 import { OnnxModel } from './onnx-model.js';
 import { SessionPool } from './session-pool.js';
 import { sessionSettings } from './session-settings.js';
+import { zipMapInputsAsOutputs } from './zipmap-outputs.js';
 
 /**
  * modelkv's ONNX backend: each model is an onnxruntime-node session on a worker thread of its
@@ -46,8 +47,10 @@ export class OnnxBackend implements Backend {
         `device ${formatDevice(options.device)} is not available to backend ONNX: ${this.unavailableReason ?? 'unknown device'}`,
       );
     }
+    // The policy reads the bytes as the client sent them; the session gets them rewritten.
     if (!this.config.allowUnsafeOps) checkOnnxModel(blob);
-    return OnnxModel.load(this.pool(formatDevice(options.device)), blob, sessionSettings(options.device, this.config));
+    const model = options.nonTensorOutputs === 'tensor' ? zipMapInputsAsOutputs(blob) : blob;
+    return OnnxModel.load(this.pool(formatDevice(options.device)), model, sessionSettings(options.device, this.config));
   }
 
   /** Worker threads of this process (for tests and measurements). */

@@ -17,7 +17,7 @@ export class OnnxModel implements ModelHandle {
   ) {}
 
   /** Creates the session on the least-loaded worker of `pool`. */
-  static async load(pool: SessionPool, blob: Buffer, settings: SessionSettings): Promise<OnnxModel> {
+  static async load(pool: SessionPool, blob: Uint8Array, settings: SessionSettings): Promise<OnnxModel> {
     const { worker, session, inputNames, outputNames } = await pool.load(blob, settings);
     return new OnnxModel(worker, session, inputNames, outputNames);
   }

@@ -94,7 +94,7 @@ export class SessionPool {
 
   /** Creates a session on the least-loaded worker; resolves to where it lives and its names. */
   async load(
-    blob: Buffer,
+    blob: Uint8Array,
     settings: SessionSettings,
   ): Promise<{ worker: PoolWorker; session: number; inputNames: readonly string[]; outputNames: readonly string[] }> {
     const worker = this.place();

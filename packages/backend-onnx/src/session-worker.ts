@@ -18,10 +18,11 @@ const fetched = new Map<number, readonly string[]>();
 
 /**
  * The outputs onnxruntime-node can hand back: tensors. The others (ONNX-ML sequences of maps,
- * say) are not fetched at all, since asking for one fails the whole run.
+ * say) are not fetched at all, since asking for one fails the whole run. Each is fetched once,
+ * though a rewritten model (zipmap-outputs.ts) may declare a tensor twice as an output.
  */
 function tensorOutputs(session: ort.InferenceSession): string[] {
-  return session.outputMetadata.filter((m) => m.isTensor).map((m) => m.name);
+  return [...new Set(session.outputMetadata.filter((m) => m.isTensor).map((m) => m.name))];
 }
 
 function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {

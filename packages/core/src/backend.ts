@@ -62,8 +62,12 @@ export interface ModelOptions {
    * did; `tensor` returns the tensor form of outputs that have an unambiguous one, as the
    * backend documents.
    */
-  readonly nonTensorOutputs?: 'skip' | 'tensor';
+  readonly nonTensorOutputs?: NonTensorOutputs;
 }
+
+/** ModelOptions.nonTensorOutputs: what a model gives for an output that is not a tensor. */
+export type NonTensorOutputs = 'skip' | 'tensor';
+export const NON_TENSOR_OUTPUTS: readonly NonTensorOutputs[] = ['skip', 'tensor'];
 
 export interface ScriptOptions {
   readonly device: Device;

@@ -6,6 +6,7 @@ import {
   type Device,
   type EntryPointCall,
   type ModelHandle,
+  type NonTensorOutputs,
   type RunOptions,
   type ScriptHandle,
   formatDevice,
@@ -63,8 +64,11 @@ export interface EngineOptions {
   readonly cwd?: string;
   /** Lets backends load models and scripts that use file, process or I/O operations. Default false. */
   readonly allowUnsafeOps?: boolean;
-  /** What models give for outputs that are not tensors (see ModelOptions.nonTensorOutputs). Default `skip`. */
-  readonly nonTensorOutputs?: 'skip' | 'tensor';
+  /**
+   * What models give for outputs that are not tensors (see ModelOptions.nonTensorOutputs), or a
+   * function that says so at each model load. Default `skip`.
+   */
+  readonly nonTensorOutputs?: NonTensorOutputs | (() => NonTensorOutputs);
   /** Where the engine reports what happens. Default: nowhere. */
   readonly logger?: Logger;
   /** Where values are kept. Default: a new in-memory `Keyspace`. */
@@ -165,7 +169,7 @@ export class Engine {
   /** Directory relative backend paths are resolved against (AI.CONFIG BACKENDSPATH changes it). */
   backendsPath: string | undefined;
   private threads: number;
-  private readonly nonTensorOutputs: 'skip' | 'tensor';
+  private readonly nonTensorOutputs: () => NonTensorOutputs;
   private readonly observers = new Set<EngineObserver>();
   /** The batcher of each model stored with BATCHSIZE, made at its first run. */
   private readonly batchers = new WeakMap<StoredModel, ModelBatcher>();
@@ -189,7 +193,8 @@ export class Engine {
     this.queues = new RunQueues();
     this.maxTensorBytes = options.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
     this.backendsPath = options.cwd;
-    this.nonTensorOutputs = options.nonTensorOutputs ?? 'skip';
+    const nonTensorOutputs = options.nonTensorOutputs ?? 'skip';
+    this.nonTensorOutputs = typeof nonTensorOutputs === 'function' ? nonTensorOutputs : () => nonTensorOutputs;
     this.logger = options.logger ?? silentLogger;
     this.isolation = options.backendIsolation ?? 'process';
     const timeout = options.modelExecutionTimeoutMs ?? DEFAULT_MODEL_EXECUTION_TIMEOUT_MS;
@@ -611,7 +616,7 @@ export class Engine {
 
   /** How a backend loads a model stored with `m`. */
   private modelOptions(m: { readonly device: string; readonly inputs?: readonly string[]; readonly outputs?: readonly string[] }) {
-    return { device: parseDevice(m.device), inputs: m.inputs ?? [], outputs: m.outputs ?? [], nonTensorOutputs: this.nonTensorOutputs };
+    return { device: parseDevice(m.device), inputs: m.inputs ?? [], outputs: m.outputs ?? [], nonTensorOutputs: this.nonTensorOutputs() };
   }
 
   // ---- statistics ------------------------------------------------------------------------

@@ -16,6 +16,7 @@ export * from './logger.js';
 export * from './native-pool.js';
 export * from './observer.js';
 export * from './proto-reader.js';
+export * from './proto-writer.js';
 export * from './run-queue.js';
 export * from './stats.js';
 export * from './store.js';

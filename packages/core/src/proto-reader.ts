@@ -30,6 +30,9 @@ export class ProtoReader {
   field = 0;
   wireType = 0;
   private pos: number;
+  /** Where the current field's tag and value start. */
+  private tagStart = 0;
+  private valueStart = 0;
 
   constructor(
     private readonly buf: Uint8Array,
@@ -45,7 +48,9 @@ export class ProtoReader {
   /** Reads the next field's tag; false at the end of the message. */
   next(): boolean {
     if (this.pos >= this.end) return false;
+    this.tagStart = this.pos;
     const tag = this.varint();
+    this.valueStart = this.pos;
     this.field = Math.floor(tag / 8);
     this.wireType = tag % 8;
     if (this.field === 0) throw new ProtoError('field number 0');
@@ -102,6 +107,15 @@ export class ProtoReader {
       default:
         this.span();
     }
+  }
+
+  /**
+   * The current field's whole encoding, tag included (a view, for copying it unchanged); skips
+   * its value unless it was read already.
+   */
+  raw(): Uint8Array {
+    if (this.pos === this.valueStart) this.skip();
+    return this.buf.subarray(this.tagStart, this.pos);
   }
 
   private span(): [number, number] {

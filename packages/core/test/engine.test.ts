@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep, setImmediate as tick } from 'node:timers/promises';
 import { test } from 'node:test';
-import { BACKEND_INTERFACE_VERSION, type Backend, type ModelHandle } from '../src/backend.js';
+import { BACKEND_INTERFACE_VERSION, NON_TENSOR_OUTPUTS, type Backend, type ModelHandle, type NonTensorOutputs } from '../src/backend.js';
 import { Engine } from '../src/engine.js';
 import { ReplyError } from '../src/errors.js';
 import { type LogFields, silentLogger } from '../src/logger.js';
@@ -338,6 +338,29 @@ test('storeOutputs skips outputs that are not tensors, leaving their keys as the
   engine.storeOutputs(['new', 'kept'], [Tensor.fromValues('INT8', [1], ['1']), null]);
   assert.deepEqual(engine.tensorGet('new').values(), [1]);
   assert.deepEqual(engine.tensorGet('kept').values(), [7]);
+});
+
+test('nonTensorOutputs reaches each model load as the setting is at that load (a function is asked each time)', async () => {
+  const seen: (NonTensorOutputs | undefined)[] = [];
+  const backend = arithmeticBackend();
+  const recording: Backend = {
+    ...backend,
+    loadModel(blob, options) {
+      seen.push(options.nonTensorOutputs);
+      return backend.loadModel(blob, options);
+    },
+  };
+  let setting: NonTensorOutputs = 'skip';
+  const engine = new Engine({ nonTensorOutputs: () => setting });
+  await engine.registerBackend(recording);
+  await engine.modelSet('m1', { backend: 'ONNX', device: 'CPU', blob: Buffer.from('add') });
+  setting = 'tensor';
+  await engine.modelSet('m2', { backend: 'ONNX', device: 'CPU', blob: Buffer.from('add') });
+  const fixed = new Engine({ nonTensorOutputs: 'tensor' });
+  await fixed.registerBackend(recording);
+  await fixed.modelSet('m', { backend: 'ONNX', device: 'CPU', blob: Buffer.from('mul') });
+  assert.deepEqual(seen, ['skip', 'tensor', 'tensor']);
+  assert.deepEqual(NON_TENSOR_OUTPUTS, ['skip', 'tensor']);
 });
 
 test('models and scripts keep their tag, batching and entry points; models() lists them in order', async () => {

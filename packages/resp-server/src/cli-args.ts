@@ -1,7 +1,7 @@
 import { BACKEND_ISOLATIONS, type BackendIsolation, type BackendName, parseBackendName } from '@modelkv/core';
 import { parseMemory, parseYesNo } from './args.js';
 import { COMPAT_VERSIONS, parseCompat } from './compat.js';
-import { applyStartParams, defaultSettings, isStartParam, parseExecutionTimeout } from './config.js';
+import { applyStartParams, defaultSettings, isStartParam, parseExecutionTimeout, parseNonTensorOutputs } from './config.js';
 import { MULTI_WORD_FLAGS, SettingError, applySecurityFlag, isSecurityFlag } from './security-options.js';
 import type { BackendToLoad, ServerOptions } from './server.js';
 
@@ -26,6 +26,11 @@ Options (redis-server style, "--name value"; "--name=value" works too):
                               a model crashes it (default); none: in the server's process
   --model-execution-timeout MS  a run still executing after MS milliseconds is answered with an
                               error and stopped (default 5000; 0: no limit)
+  --non-tensor-outputs skip|tensor
+                              what a model's outputs that are not tensors give: skip (default)
+                              stores nothing for them; tensor stores an ONNX-ML ZipMap's
+                              probabilities as a FLOAT [N, classes] tensor (others stay skipped);
+                              CONFIG SET non-tensor-outputs applies to models loaded after it
   --intra-op-threads N        threads one operator may use in a backend (0: its default)
   --inter-op-threads N        operators a backend may run at once (0: its default)
   --allow-unsafe-ops yes|no   let models and scripts use file, process and other I/O operations
@@ -185,6 +190,13 @@ export function parseCliArgs(args: readonly string[]): CliRequest {
         const ms = parseExecutionTimeout(v);
         if (ms === undefined) throw new UsageError(`--model-execution-timeout expects milliseconds (0: no limit), got '${v}'`);
         options.modelExecutionTimeout = ms;
+        break;
+      }
+      case '--non-tensor-outputs': {
+        const v = take(flag);
+        const mode = parseNonTensorOutputs(v);
+        if (!mode) throw new UsageError(`--non-tensor-outputs expects skip or tensor, got '${v}'`);
+        options.nonTensorOutputs = mode;
         break;
       }
       case '--maxclients':

@@ -1,4 +1,11 @@
-import { type BackendIsolation, DEFAULT_MODEL_EXECUTION_TIMEOUT_MS, ReplyError, globMatch } from '@modelkv/core';
+import {
+  type BackendIsolation,
+  DEFAULT_MODEL_EXECUTION_TIMEOUT_MS,
+  NON_TENSOR_OUTPUTS,
+  type NonTensorOutputs,
+  ReplyError,
+  globMatch,
+} from '@modelkv/core';
 import { type PersistenceSettings, defaultPersistenceSettings } from '@modelkv/persistence';
 import { parseMemory, parseYesNo } from './args.js';
 import { formatPercentile, parsePercentiles } from './command-stats.js';
@@ -38,6 +45,8 @@ export interface ServerSettings extends SecuritySettings, PersistenceSettings {
   backendIsolation: BackendIsolation;
   /** Milliseconds a run may execute (MODEL_EXECUTION_TIMEOUT); 0: no limit. */
   modelExecutionTimeout: number;
+  /** What models loaded from now on give for outputs that are not tensors. */
+  nonTensorOutputs: NonTensorOutputs;
 }
 
 /** RedisAI 1.2's default MODEL_CHUNK_SIZE: 511 MiB. */
@@ -68,10 +77,17 @@ export function defaultSettings(): ServerSettings {
     modelChunkSize: DEFAULT_MODEL_CHUNK_SIZE,
     backendIsolation: 'process',
     modelExecutionTimeout: DEFAULT_MODEL_EXECUTION_TIMEOUT_MS,
+    nonTensorOutputs: 'skip',
   };
 }
 
 export const DEFAULT_METRICS_MAX_KEYS = 100;
+
+/** Parses a `non-tensor-outputs` value (any case); undefined when invalid. */
+export function parseNonTensorOutputs(value: string): NonTensorOutputs | undefined {
+  const word = value.toLowerCase();
+  return NON_TENSOR_OUTPUTS.find((w) => w === word);
+}
 
 /** Parses MODEL_EXECUTION_TIMEOUT: whole milliseconds, 0 for no limit; undefined when invalid. */
 export function parseExecutionTimeout(value: string): number | undefined {
@@ -169,6 +185,17 @@ const PARAMS: readonly Param[] = [
       const ms = parseExecutionTimeout(v);
       if (ms === undefined) return 'argument must be a whole number of milliseconds (0: no limit)';
       s.modelExecutionTimeout = ms;
+      return undefined;
+    },
+  },
+  {
+    // Read at each model load: models loaded before a change keep what they were loaded with.
+    name: 'non-tensor-outputs',
+    get: (s) => s.nonTensorOutputs,
+    set: (s, v) => {
+      const mode = parseNonTensorOutputs(v);
+      if (!mode) return `argument must be one of ${NON_TENSOR_OUTPUTS.join(', ')}`;
+      s.nonTensorOutputs = mode;
       return undefined;
     },
   },

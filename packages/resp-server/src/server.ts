@@ -3,7 +3,15 @@ import { EventEmitter } from 'node:events';
 import { statSync } from 'node:fs';
 import type net from 'node:net';
 import { resolve } from 'node:path';
-import { type BackendIsolation, type BackendName, Engine, type LogFields, type Logger, silentLogger } from '@modelkv/core';
+import {
+  type BackendIsolation,
+  type BackendName,
+  Engine,
+  type LogFields,
+  type Logger,
+  type NonTensorOutputs,
+  silentLogger,
+} from '@modelkv/core';
 import { Persistence } from '@modelkv/persistence';
 import { AclLog } from './acl/acl-log.js';
 import { CommandIndex } from './acl/command-index.js';
@@ -64,6 +72,11 @@ export interface ServerOptions extends SecurityOptions {
   readonly backendIsolation?: BackendIsolation;
   /** Milliseconds a run may execute; 0: no limit. Default 5000. */
   readonly modelExecutionTimeout?: number;
+  /**
+   * What models give for outputs that are not tensors: `skip` (default, as RedisAI 0.9) or
+   * `tensor` (ONNX-ML ZipMap outputs as their FLOAT probabilities). Read at each model load.
+   */
+  readonly nonTensorOutputs?: NonTensorOutputs;
   /** Where the server and its engine report what happens. Default: warnings on stderr. */
   readonly logger?: Logger;
   /** Backends loaded by `listen()` before accepting connections, in order. */
@@ -172,6 +185,7 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
         cwd: this.cwd,
         backendIsolation: this.settings.backendIsolation,
         modelExecutionTimeoutMs: () => this.settings.modelExecutionTimeout,
+        nonTensorOutputs: () => this.settings.nonTensorOutputs,
         logger: this.logger,
       });
     // AI.CONFIG BACKENDSPATH starts at --backends-path, where relative LOADBACKEND paths resolve.

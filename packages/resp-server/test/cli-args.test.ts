@@ -4,6 +4,7 @@ import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { UsageError, parseCliArgs } from '../src/cli-args.js';
+import { ServerConfig, defaultSettings } from '../src/config.js';
 import { RespClient, Status } from './resp-client.js';
 
 const BIN = fileURLToPath(new URL('../src/bin.js', import.meta.url));
@@ -131,6 +132,27 @@ describe('modelkv-server command line', () => {
     assert.throws(() => parseCliArgs(['--loglevel', 'loud']), /debug, verbose, notice, warning/);
     assert.throws(() => parseCliArgs(['--tls-port', '70000']), /between 0 and 65535/);
     assert.throws(() => parseCliArgs(['--requirepass']), /--requirepass needs a value/);
+  });
+
+  it('--non-tensor-outputs skip|tensor (any case), also CONFIG GET/SET non-tensor-outputs; the default is skip', () => {
+    assert.equal(parseCliArgs(['--non-tensor-outputs', 'tensor']).options.nonTensorOutputs, 'tensor');
+    assert.equal(parseCliArgs(['--non-tensor-outputs=SKIP']).options.nonTensorOutputs, 'skip');
+    assert.equal(parseCliArgs([]).options.nonTensorOutputs, undefined);
+    assert.throws(() => parseCliArgs(['--non-tensor-outputs', 'maps']), /--non-tensor-outputs expects skip or tensor, got 'maps'/);
+    assert.throws(() => parseCliArgs(['--non-tensor-outputs']), /needs a value/);
+    const config = new ServerConfig(defaultSettings());
+    assert.deepEqual(config.get(['non-tensor-outputs']), [['non-tensor-outputs', 'skip']]);
+    config.set([['Non-Tensor-Outputs', 'Tensor']]);
+    assert.deepEqual(config.get(['non-tensor-*']), [['non-tensor-outputs', 'tensor']]);
+    assert.throws(
+      () => {
+        config.set([['non-tensor-outputs', 'all']]);
+      },
+      {
+        message: "CONFIG SET failed (possibly related to argument 'non-tensor-outputs') - argument must be one of skip, tensor",
+      },
+    );
+    assert.equal(config.settings.nonTensorOutputs, 'tensor');
   });
 
   it('refuses bad flags with a reason', () => {
