@@ -333,6 +333,13 @@ describe('persistence commands', () => {
     assert.match(info, /rdb_changes_since_last_save:0\r\n/);
     assert.deepEqual(await c.call('BGREWRITEAOF'), new Status('Background append only file rewriting started'));
     assert.equal(errorText(await c.call('BGSAVE', 'NOW')), 'ERR syntax error');
+    // The next test reads the file's size: the rewrite must be over by then.
+    for (let i = 0; i < 500; i++) {
+      info = text(await c.call('INFO', 'persistence'));
+      if (info.includes('aof_rewrite_in_progress:0')) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.match(info, /aof_rewrite_in_progress:0\r\n/);
   });
 
   it('DEBUG RELOAD keeps the data; the file does not grow from it', async () => {
