@@ -5,7 +5,8 @@
 // costs the server, event loop and socket work included. Node runs --single-threaded, so that
 // no compiler thread's work lands in the window.
 import { spawn, execFile } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -40,9 +41,12 @@ function answers(port) {
   });
 }
 
-/** The newest callgrind dump in `dir` for `pid` and its instruction total. */
-function lastDump(dir, pid, seen) {
-  const dumps = readdirSync(dir).filter((f) => f.startsWith(`cg.${pid}.`) && !seen.has(f));
+/**
+ * The newest callgrind dump in `dir` for `pid` and its instruction total; with `mainThread`
+ * (dumps separated per thread), the main thread's.
+ */
+function lastDump(dir, pid, seen, mainThread) {
+  const dumps = readdirSync(dir).filter((f) => f.startsWith(`cg.${pid}.`) && !seen.has(f) && (!mainThread || f.endsWith('-01')));
   if (dumps.length !== 1) throw new Error(`expected one new callgrind dump, found ${dumps.join(', ') || 'none'}`);
   seen.add(dumps[0]);
   const m = /^(?:summary|totals): (\d+)/m.exec(readFileSync(join(dir, dumps[0]), 'utf8'));
@@ -53,13 +57,33 @@ function lastDump(dir, pid, seen) {
 /**
  * Starts `argv(port)` under callgrind (dumps in `dir`) and measures each of `operations`
  * ({ label, command, payload }: with `payload`, `payloadFile` is sent as the last argument).
+ * `setup(port)`, when given, runs once the server answers (to store what the commands use);
+ * `pipeline` is redis-benchmark's (default PIPELINE); `mainThread` counts only the server's main
+ * (JavaScript) thread, not the threads a backend in its process runs on.
  * Returns per operation { instructions per command, dump file }.
  */
-export async function measureUnderCallgrind({ name, argv, dir, operations, payloadFile, requests, warmup }) {
+export async function measureUnderCallgrind({
+  name,
+  argv,
+  dir,
+  operations,
+  payloadFile,
+  requests,
+  warmup,
+  setup,
+  pipeline = PIPELINE,
+  mainThread = false,
+}) {
   const port = await freePort();
   const child = spawn(
     'valgrind',
-    ['--tool=callgrind', `--callgrind-out-file=${join(dir, 'cg.%p')}`, '--smc-check=all-non-file', ...argv(port)],
+    [
+      '--tool=callgrind',
+      `--callgrind-out-file=${join(dir, 'cg.%p')}`,
+      '--smc-check=all-non-file',
+      ...(mainThread ? ['--separate-threads=yes'] : []),
+      ...argv(port),
+    ],
     {
       stdio: ['ignore', 'ignore', 'pipe'],
     },
@@ -74,8 +98,9 @@ export async function measureUnderCallgrind({ name, argv, dir, operations, paylo
   }
   const seen = new Set();
   const results = [];
-  const common = (op) => ({ port, clients: 1, pipeline: PIPELINE, command: op.command, lastArgFile: op.payload ? payloadFile : undefined });
+  const common = (op) => ({ port, clients: 1, pipeline, command: op.command, lastArgFile: op.payload ? payloadFile : undefined });
   try {
+    await setup?.(port);
     // Every operation is warmed up before any is counted, so that the code they share is
     // optimized before the first window, then each once more just before its own window.
     for (const op of operations) await redisBenchmark({ ...common(op), requests: warmup });
@@ -84,7 +109,7 @@ export async function measureUnderCallgrind({ name, argv, dir, operations, paylo
       await run('callgrind_control', ['--zero', String(child.pid)]);
       await redisBenchmark({ ...common(op), requests });
       await run('callgrind_control', ['--dump', String(child.pid)]);
-      const dump = lastDump(dir, child.pid, seen);
+      const dump = lastDump(dir, child.pid, seen, mainThread);
       results.push({ perCommand: dump.total / requests, file: dump.file });
       process.stderr.write(`  ${name}, ${op.label}: ${Math.round(dump.total / requests)} instructions per command\n`);
     }
@@ -93,4 +118,19 @@ export async function measureUnderCallgrind({ name, argv, dir, operations, paylo
     await new Promise((resolve) => child.once('exit', resolve));
   }
   return results;
+}
+
+/**
+ * Runs a callgrind bench's `body(dir)` with a fresh directory for the dumps, removed afterwards;
+ * a failure is printed and ends the process with code 1.
+ */
+export function callgrindMain(body) {
+  const dir = mkdtempSync(join(tmpdir(), 'modelkv-callgrind-'));
+  Promise.resolve()
+    .then(() => body(dir))
+    .finally(() => rmSync(dir, { recursive: true, force: true }))
+    .catch((err) => {
+      console.error(err instanceof Error ? err.message : err);
+      process.exit(1);
+    });
 }

@@ -173,6 +173,8 @@ export class Engine {
   private readonly observers = new Set<EngineObserver>();
   /** The batcher of each model stored with BATCHSIZE, made at its first run. */
   private readonly batchers = new WeakMap<StoredModel, ModelBatcher>();
+  /** The queue of each model and script that has run. */
+  private readonly ownerQueues = new WeakMap<StoredModel | StoredScript, RunQueue>();
   /** Queues whose runs a backend process executes: their slots are the process's. */
   private readonly hostedQueues = new WeakSet<RunQueue>();
   private timeoutSource: () => number;
@@ -395,7 +397,7 @@ export class Engine {
     runnableModel(model.handle);
     if (model.batching.batchSize > 0) return this.runBatched(model, inputs, outputCount, request);
     const samples = inputs[0]?.shape[0] ?? 0;
-    return this.execute(model, samples, request, async (o) => {
+    return this.execute(model, samples, request, (o) => {
       checkRunCounts(model, inputs, outputCount);
       return runHandle(model, inputs, outputCount, o);
     });
@@ -408,18 +410,11 @@ export class Engine {
   private runBatched(model: StoredModel, inputs: readonly Tensor[], outputCount: number, request: RunRequest): Promise<(Tensor | null)[]> {
     let batcher = this.batchers.get(model);
     if (!batcher) {
-      const queue = this.queueFor(model.backend, normaliseDevice(model.device));
+      const queue = this.queueOf(model);
       batcher = new ModelBatcher(model.batching, {
         schedule: (exec, req) => {
           model.lease.acquire();
-          return queue.submit({
-            ...this.queuedRun(model, req),
-            exec,
-            ahead: false,
-            onDone: () => {
-              model.lease.settle();
-            },
-          });
+          return queue.submit(this.queuedRun(model, req, exec, false));
         },
         check: (ins, n) => {
           checkRunCounts(model, ins, n);
@@ -502,28 +497,30 @@ export class Engine {
   runScript(script: StoredScript, call: ScriptCall, outputCount: number, request: RunRequest = {}): Promise<Tensor[]> {
     // A script kept without TORCH answers ERR (not a call); once loaded, runs go to the handle behind it.
     runnableScript(script.handle);
-    const run = this.execute(script, -1, request, async (o) => {
+    const run = this.execute(script, -1, request, (o) => {
       const handle = runnableScript(script.handle);
       const names = handle.functionNames;
       if (names && !names.includes(call.fn)) throw new ReplyError(`function '${call.fn}' is not defined in the script`);
-      let result: TimedOutputs;
+      let result: Promise<TimedOutputs>;
       if ('entryPoint' in call) {
         if (handle instanceof HostedScript) {
           const { keys, args, tensors } = call.entryPoint;
-          result = await handle.runTimed({ fn: call.fn, entryPoint: { keys, args } }, tensors, outputCount, o);
+          result = handle.runTimed({ fn: call.fn, entryPoint: { keys, args } }, tensors, outputCount, o);
         } else {
           if (!handle.runEntryPoint) throw new ReplyError('the loaded TORCH backend cannot call entry points');
           const runEntryPoint = handle.runEntryPoint.bind(handle);
-          result = await timed(() => runEntryPoint(call.fn, call.entryPoint, outputCount, o));
+          result = timed(() => runEntryPoint(call.fn, call.entryPoint, outputCount, o));
         }
       } else {
         result =
           handle instanceof HostedScript
-            ? await handle.runTimed({ fn: call.fn }, call.inputs, outputCount, o)
-            : await timed(() => handle.run(call.fn, call.inputs, outputCount, o));
+            ? handle.runTimed({ fn: call.fn }, call.inputs, outputCount, o)
+            : timed(() => handle.run(call.fn, call.inputs, outputCount, o));
       }
-      checkOutputCount(result.outputs, outputCount);
-      return { outputs: tensorsOnly(result.outputs), durationUs: result.durationUs };
+      return result.then((r) => {
+        checkOutputCount(r.outputs, outputCount);
+        return { outputs: tensorsOnly(r.outputs), durationUs: r.durationUs };
+      });
     });
     return run.then((outputs) => tensorsOnly(outputs));
   }
@@ -781,40 +778,44 @@ export class Engine {
    * handle until the queue is done with the run (which may be after its client was answered: a
    * timeout), and records the run in its statistics: a failure counts as a call and an error.
    */
-  private async execute(
+  private execute(
     owner: StoredModel | StoredScript,
     samples: number,
     request: RunRequest,
     exec: (options: RunOptions) => Promise<TimedOutputs>,
   ): Promise<(Tensor | null)[]> {
-    const queue = this.queueFor(ownerBackend(owner), normaliseDevice(owner.device));
+    const queue = this.queueOf(owner);
     owner.lease.acquire();
-    let result: TimedOutputs;
-    try {
-      result = await queue.submit({
-        ...this.queuedRun(owner, request),
-        exec,
-        onDone: () => {
-          owner.lease.settle();
-        },
-      });
-    } catch (err) {
-      throw this.runFailed(owner, samples, queue.name, err);
-    }
-    this.recordRun(owner, samples, result.durationUs, false);
-    return result.outputs;
+    return queue.submit(this.queuedRun(owner, request, exec, true)).then(
+      (result) => {
+        this.recordRun(owner, samples, result.durationUs, false);
+        return result.outputs;
+      },
+      (err: unknown) => {
+        throw this.runFailed(owner, samples, queue.name, err);
+      },
+    );
   }
 
   /** What the queue needs to know of a run: its time limits, its client, its name in logs. */
-  private queuedRun(owner: StoredModel | StoredScript, request: RunRequest): Omit<QueuedRun<TimedOutputs>, 'exec'> {
-    const timeoutMs = this.modelExecutionTimeoutMs;
-    return {
-      timeoutMs,
-      timeoutMessage: `${owner.kind} execution timed out after ${timeoutMs} ms`,
-      ...(request.queueTimeoutMs ? { waitTimeoutMs: request.queueTimeoutMs } : {}),
-      ...(request.signal ? { signal: request.signal } : {}),
-      label: `${owner.kind} '${oneLine(owner.key)}'`,
-    };
+  private queuedRun(
+    owner: StoredModel | StoredScript,
+    request: RunRequest,
+    exec: (options: RunOptions) => Promise<TimedOutputs>,
+    ahead: boolean,
+  ): QueuedRun<TimedOutputs> {
+    // A TIMEOUT of 0 is no limit, as the queue reads it.
+    return new OwnerRun(owner, this.modelExecutionTimeoutMs, exec, request.queueTimeoutMs, request.signal, ahead);
+  }
+
+  /** The queue of a model's or script's backend and device, found once per model or script. */
+  private queueOf(owner: StoredModel | StoredScript): RunQueue {
+    let queue = this.ownerQueues.get(owner);
+    if (!queue) {
+      queue = this.queueFor(ownerBackend(owner), normaliseDevice(owner.device));
+      this.ownerQueues.set(owner, queue);
+    }
+    return queue;
   }
 
   /**
@@ -923,10 +924,9 @@ function ownerBackend(owner: StoredModel | StoredScript): BackendName {
 }
 
 /** Runs `run` and measures it. */
-async function timed(run: () => Promise<(Tensor | null)[]>): Promise<TimedOutputs> {
+function timed(run: () => Promise<(Tensor | null)[]>): Promise<TimedOutputs> {
   const t0 = performance.now();
-  const outputs = await run();
-  return { outputs, durationUs: (performance.now() - t0) * 1000 };
+  return run().then((outputs) => ({ outputs, durationUs: (performance.now() - t0) * 1000 }));
 }
 
 function checkOutputCount(outputs: readonly unknown[], outputCount: number): void {
@@ -949,14 +949,41 @@ function checkRunCounts(model: StoredModel, inputs: readonly Tensor[], outputCou
 }
 
 /** Runs a model's handle once, measured (by its backend process, when it has one). */
-async function runHandle(model: StoredModel, inputs: readonly Tensor[], outputCount: number, options: RunOptions): Promise<TimedOutputs> {
+function runHandle(model: StoredModel, inputs: readonly Tensor[], outputCount: number, options: RunOptions): Promise<TimedOutputs> {
   const handle = runnableModel(model.handle);
-  const result =
-    handle instanceof HostedModel
-      ? await handle.runTimed(inputs, outputCount, options)
-      : await timed(() => handle.run(inputs, outputCount, options));
-  checkOutputCount(result.outputs, outputCount);
-  return result;
+  const run =
+    handle instanceof HostedModel ? handle.runTimed(inputs, outputCount, options) : timed(() => handle.run(inputs, outputCount, options));
+  return run.then((result) => {
+    checkOutputCount(result.outputs, outputCount);
+    return result;
+  });
+}
+
+/**
+ * A run of a model or script as its queue sees it. Its label and timeout message are only
+ * needed when something goes wrong, so they are made then.
+ */
+class OwnerRun implements QueuedRun<TimedOutputs> {
+  constructor(
+    private readonly owner: StoredModel | StoredScript,
+    readonly timeoutMs: number,
+    readonly exec: (options: RunOptions) => Promise<TimedOutputs>,
+    readonly waitTimeoutMs: number | undefined,
+    readonly signal: AbortSignal | undefined,
+    readonly ahead: boolean,
+  ) {}
+
+  get label(): string {
+    return `${this.owner.kind} '${oneLine(this.owner.key)}'`;
+  }
+
+  get timeoutMessage(): string {
+    return `${this.owner.kind} execution timed out after ${this.timeoutMs} ms`;
+  }
+
+  onDone(): void {
+    this.owner.lease.settle();
+  }
 }
 
 function normaliseDevice(device: string): string {

@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+import { unwatchAbort, watchAbort } from './abort-watch.js';
 import type { RunOptions } from './backend.js';
 import { ReplyError } from './errors.js';
 import { type Logger, silentLogger } from './logger.js';
@@ -56,20 +58,20 @@ export interface QueuedRun<T> {
    * limit is handed over only when a slot is free for it, never ahead, so that the limit
    * covers all of its wait.
    */
-  readonly waitTimeoutMs?: number;
+  readonly waitTimeoutMs?: number | undefined;
   /**
    * False: the run is handed over only when a slot is free for it, never ahead (a batch, which
    * gathers its runs when it is handed over). Default true.
    */
-  readonly ahead?: boolean;
+  readonly ahead?: boolean | undefined;
   /** The error message a timed-out run is answered with. */
   readonly timeoutMessage: string;
   /** Aborted when the client that asked for the run is gone. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /** Names the run in logs (`model 'm'`). */
   readonly label: string;
   /** Called once the queue is done with the run: it finished, failed or was dropped (not when a timeout answers it). */
-  readonly onDone?: () => void;
+  readonly onDone?: (() => void) | undefined;
 }
 
 export interface RunQueueOptions {
@@ -97,12 +99,14 @@ interface Entry<T> {
   retried: boolean;
   timedOut: boolean;
   settled: boolean;
-  deadline: NodeJS.Timeout | undefined;
+  /** When (performance.now()) a running run with a time limit is due; 0: none counts. */
+  due: number;
   overrun: NodeJS.Timeout | undefined;
   /** The TIMEOUT of a run not yet handed over. */
   waitLimit: NodeJS.Timeout | undefined;
   resolve(value: T): void;
   reject(err: unknown): void;
+  /** Drops the run if its client goes while it waits (watched only while it does). */
   onAbort: (() => void) | undefined;
   done: boolean;
 }
@@ -127,6 +131,16 @@ export class RunQueue {
   private readonly lookahead: number;
   private readonly graceMs: number;
   private readonly logger: Logger;
+  /**
+   * Running runs with a time limit, in the order they started. One timer serves them all: it is
+   * armed for the earliest deadline and, when it fires, answers the runs that are due and is armed
+   * again for the next; a run that settles first leaves it armed. So a run arms no timer of its
+   * own, and the timer is referenced only while a run it guards is running.
+   */
+  private readonly timed = new Set<Entry<unknown>>();
+  private timer: NodeJS.Timeout | undefined;
+  /** When (performance.now()) the timer fires. */
+  private timerDue = 0;
 
   constructor(
     readonly name: string,
@@ -163,7 +177,7 @@ export class RunQueue {
         retried: false,
         timedOut: false,
         settled: false,
-        deadline: undefined,
+        due: 0,
         overrun: undefined,
         waitLimit: undefined,
         resolve,
@@ -176,12 +190,6 @@ export class RunQueue {
         this.drop(entry);
         return;
       }
-      if (run.signal) {
-        e.onAbort = () => {
-          if (e.state === 'waiting') this.drop(entry);
-        };
-        run.signal.addEventListener('abort', e.onAbort, { once: true });
-      }
       const waitMs = run.waitTimeoutMs ?? 0;
       if (waitMs > 0) {
         e.waitLimit = setTimeout(() => {
@@ -193,6 +201,8 @@ export class RunQueue {
       }
       this.entries.push(entry);
       this.pump();
+      // A run handed over at once needs no watching: its client leaving no longer drops it.
+      this.watch(entry);
     });
   }
 
@@ -219,11 +229,15 @@ export class RunQueue {
   private pump(): void {
     if (this.paused) return;
     let inFlight = this.sent + this.active;
-    for (const e of [...this.entries]) {
+    const entries = this.entries;
+    for (let i = 0; i < entries.length; i++) {
       if (inFlight >= this.slots + this.lookahead) break;
+      const e = entries[i]!;
       if (e.state !== 'waiting') continue;
       if (e.run.signal?.aborted) {
+        // Dropping takes it out of `entries`, at `i`.
         this.drop(e);
+        i--;
         continue;
       }
       // Runs are handed over in order: one that waits for a free slot holds back those after it.
@@ -231,10 +245,21 @@ export class RunQueue {
       this.send(e);
       inFlight++;
     }
-    for (const e of this.entries) {
+    for (const e of entries) {
       if (this.active >= this.slots) break;
       if (e.state === 'sent') this.start(e);
     }
+  }
+
+  /** Drops a waiting run when its client goes. */
+  private watch(e: Entry<unknown>): void {
+    const signal = e.run.signal;
+    if (!signal || e.onAbort || e.done || e.state !== 'waiting') return;
+    e.onAbort = () => {
+      e.onAbort = undefined;
+      if (e.state === 'waiting') this.drop(e);
+    };
+    watchAbort(signal, e.onAbort);
   }
 
   private send(e: Entry<unknown>): void {
@@ -244,7 +269,7 @@ export class RunQueue {
     this.sent++;
     const attempt = ++e.attempt;
     const { timeoutMs, signal } = e.run;
-    const options: RunOptions = { ...(timeoutMs > 0 ? { timeoutMs } : {}), ...(signal ? { signal } : {}) };
+    const options: RunOptions = timeoutMs > 0 ? (signal ? { timeoutMs, signal } : { timeoutMs }) : signal ? { signal } : {};
     let p: Promise<unknown>;
     try {
       p = e.run.exec(options);
@@ -268,14 +293,39 @@ export class RunQueue {
     this.active++;
     const { timeoutMs } = e.run;
     if (timeoutMs > 0) {
-      e.deadline = setTimeout(() => {
-        this.expire(e);
-      }, timeoutMs);
+      e.due = performance.now() + timeoutMs;
+      this.timed.add(e);
+      this.armFor(e.due);
     }
   }
 
+  /** Makes sure the shared timer fires by `due` and keeps the process alive meanwhile. */
+  private armFor(due: number): void {
+    const timer = this.timer;
+    if (timer && this.timerDue <= due) {
+      timer.ref();
+      return;
+    }
+    if (timer) clearTimeout(timer);
+    this.timerDue = due;
+    this.timer = setTimeout(this.onTimer, Math.max(1, Math.ceil(due - performance.now())));
+  }
+
+  /** Answers the runs past their deadline and arms the timer for the next one. */
+  private readonly onTimer = (): void => {
+    this.timer = undefined;
+    const now = performance.now();
+    let next = Infinity;
+    for (const e of [...this.timed]) {
+      // Timers fire on the event loop's clock, which is read in whole milliseconds.
+      if (e.due - now < 1) this.expire(e);
+      else next = Math.min(next, e.due);
+    }
+    if (next !== Infinity) this.armFor(next);
+  };
+
   private expire(e: Entry<unknown>): void {
-    e.deadline = undefined;
+    this.untime(e);
     e.timedOut = true;
     this.logger.warning(`${e.run.label} timed out after ${e.run.timeoutMs} ms`, { queue: this.name });
     this.fail(e, new RunTimedOut(e.run.timeoutMessage));
@@ -283,6 +333,14 @@ export class RunQueue {
       e.overrun = undefined;
       this.options.onOverrun?.(e.run.label);
     }, this.graceMs);
+  }
+
+  /** The run's deadline no longer counts; an idle timer stops holding the process. */
+  private untime(e: Entry<unknown>): void {
+    if (e.due === 0) return;
+    e.due = 0;
+    this.timed.delete(e);
+    if (this.timed.size === 0) this.timer?.unref();
   }
 
   private succeeded(e: Entry<unknown>, attempt: number, value: unknown): void {
@@ -306,6 +364,7 @@ export class RunQueue {
         }
         this.unslot(e);
         this.pump();
+        this.watch(e);
         return;
       }
     }
@@ -326,9 +385,8 @@ export class RunQueue {
   }
 
   private clearTimers(e: Entry<unknown>): void {
-    if (e.deadline) clearTimeout(e.deadline);
+    this.untime(e);
     if (e.overrun) clearTimeout(e.overrun);
-    e.deadline = undefined;
     e.overrun = undefined;
   }
 
@@ -344,7 +402,8 @@ export class RunQueue {
     this.unslot(e);
     const i = this.entries.indexOf(e);
     if (i >= 0) this.entries.splice(i, 1);
-    if (e.onAbort) e.run.signal?.removeEventListener('abort', e.onAbort);
+    if (e.onAbort) unwatchAbort(e.run.signal!, e.onAbort);
+    e.onAbort = undefined;
     if (e.waitLimit) clearTimeout(e.waitLimit);
     e.waitLimit = undefined;
     if (!e.done) {

@@ -224,3 +224,48 @@ test('with lookahead, a run with a TIMEOUT is not handed over ahead: its TIMEOUT
   first.finish();
   await a;
 });
+
+test('runs share one deadline timer: each is answered at its own deadline, never before it', async () => {
+  const q = new RunQueue('X:CPU', { slots: 2, graceMs: 60_000 });
+  // The timer is armed for the first run's deadline; that run settles long before it.
+  const early = new Manual();
+  const pe = q.submit(early.run({ timeoutMs: 40 }));
+  early.finish();
+  assert.equal(await pe, 'done 1');
+  await new Promise((r) => setTimeout(r, 20));
+  // Started later, so due later than the timer: the timer firing must not answer it.
+  const late = new Manual();
+  const lateStart = performance.now();
+  const pl = q.submit(late.run({ timeoutMs: 40 }));
+  // Due sooner than the armed timer: it must not wait for that one.
+  const slow = new Manual();
+  const pSlow = q.submit(slow.run({ timeoutMs: 60_000 }));
+  q.resize(3);
+  const quick = new Manual();
+  const quickStart = performance.now();
+  const pq = q.submit(quick.run({ timeoutMs: 5 }));
+  await assert.rejects(pq, RunTimedOut);
+  assert.ok(performance.now() - quickStart >= 4, 'not answered before its deadline');
+  await assert.rejects(pl, RunTimedOut);
+  assert.ok(performance.now() - lateStart >= 39, 'not answered before its deadline');
+  assert.equal(slow.calls, 1);
+  for (const m of [late, quick, slow]) m.finish();
+  assert.equal(await pSlow, 'done 1', 'a run that settles before its deadline is answered with its outcome');
+});
+
+test("one client's signal, shared by its runs, drops only those still waiting when it aborts", async () => {
+  const q = new RunQueue('X:CPU', { slots: 1 });
+  const gone = new AbortController();
+  const [running, waiting, other] = [new Manual(), new Manual(), new Manual()];
+  const pr = q.submit(running.run({ signal: gone.signal }));
+  const pw = q.submit(waiting.run({ signal: gone.signal }));
+  const po = q.submit(other.run());
+  gone.abort();
+  await assert.rejects(pw, RunDropped);
+  assert.equal(waiting.calls, 0);
+  running.finish();
+  assert.equal(await pr, 'done 1');
+  await tick();
+  other.finish();
+  assert.equal(await po, 'done 1');
+});

@@ -33,10 +33,12 @@ export class HostRunQueue {
       const run = this.waiting.shift();
       if (!run) return;
       this.active++;
-      void run.start().finally(() => {
-        this.active--;
-        this.pump();
-      });
+      run.start().then(this.ended, this.ended);
     }
   }
+
+  private readonly ended = (): void => {
+    this.active--;
+    this.pump();
+  };
 }

@@ -10,6 +10,7 @@ import {
   type ScriptOptions,
   formatDevice,
 } from '../backend.js';
+import { unwatchAbort, watchAbort } from '../abort-watch.js';
 import { ReplyError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { RunInterrupted, type RunQueue } from '../run-queue.js';
@@ -190,39 +191,57 @@ export class HostedBackend implements Backend, HandleOwner {
     return new HostedScript(this, record, loaded);
   }
 
-  async runHosted(
+  runHosted(
     record: HandleRecord,
     call: HostedCall,
     inputs: readonly Tensor[],
     outputCount: number,
     options?: RunOptions,
   ): Promise<TimedOutputs> {
-    if (record.broken) throw new ReplyError(record.broken);
-    if (inputs.length > MAX_RUN_INPUTS) throw new ReplyError(`a run takes at most ${MAX_RUN_INPUTS} inputs, got ${inputs.length}`);
-    if (this.state !== 'ready') await this.whenUsable();
+    if (record.broken) return Promise.reject(new ReplyError(record.broken));
+    if (inputs.length > MAX_RUN_INPUTS) {
+      return Promise.reject(new ReplyError(`a run takes at most ${MAX_RUN_INPUTS} inputs, got ${inputs.length}`));
+    }
+    if (this.state !== 'ready') return this.whenUsable().then(() => this.sendRun(record, call, inputs, outputCount, options));
+    return this.sendRun(record, call, inputs, outputCount, options);
+  }
+
+  /** Hands a run to the process; its client leaving before the process starts it cancels it there. */
+  private sendRun(
+    record: HandleRecord,
+    call: HostedCall,
+    inputs: readonly Tensor[],
+    outputCount: number,
+    options: RunOptions | undefined,
+  ): Promise<TimedOutputs> {
     const host = this.host!;
     const head = encodeRun(record.id, options?.timeoutMs ?? 0, outputCount, call, inputs);
-    const { id, reply } = host.request(
-      Msg.Run,
-      record.kind === 'model' ? 'run-model' : 'run-script',
-      head,
-      inputs.map((t) => t.data),
-    );
+    const sections = new Array<Uint8Array>(inputs.length);
+    for (let i = 0; i < inputs.length; i++) sections[i] = inputs[i]!.data;
+    const { id, reply } = host.request(Msg.Run, record.kind === 'model' ? 'run-model' : 'run-script', head, sections);
     const signal = options?.signal;
+    if (!signal) return reply.then((f) => this.ranOn(host, f));
     const cancel = (): void => {
       host.post(Msg.Cancel, id, EMPTY);
     };
-    if (signal) {
-      if (signal.aborted) cancel();
-      else signal.addEventListener('abort', cancel, { once: true });
-    }
-    try {
-      const f = await reply;
-      if (host === this.host) this.served++;
-      return this.decodeRun(host, f);
-    } finally {
-      signal?.removeEventListener('abort', cancel);
-    }
+    if (signal.aborted) cancel();
+    else watchAbort(signal, cancel);
+    return reply.then(
+      (f) => {
+        unwatchAbort(signal, cancel);
+        return this.ranOn(host, f);
+      },
+      (err: unknown) => {
+        unwatchAbort(signal, cancel);
+        throw err;
+      },
+    );
+  }
+
+  /** A run's outcome from the reply of the process that ran it. */
+  private ranOn(host: HostProcess, f: Frame): TimedOutputs {
+    if (host === this.host) this.served++;
+    return this.decodeRun(host, f);
   }
 
   releaseHosted(record: HandleRecord): void {

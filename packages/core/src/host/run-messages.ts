@@ -44,7 +44,8 @@ export function decodeRun(f: Frame): RunRequest {
   const entryPoint = r.u8('entry point flag') === 1 ? entryPointArgs(r.json('entry point')) : undefined;
   const count = r.u16('input count');
   if (count !== f.sections.length) throw new ProtocolError('input count does not match the sections');
-  const inputs = Array.from({ length: count }, () => readTensorMeta(r));
+  const inputs = new Array<{ dtype: DType; shape: number[] }>(count);
+  for (let i = 0; i < count; i++) inputs[i] = readTensorMeta(r);
   r.end();
   return { handle, timeoutMs, outputCount, fn, ...(entryPoint ? { entryPoint } : {}), inputs };
 }
@@ -91,11 +92,20 @@ export function decodeRunReply(f: Frame, maxTensorBytes: number): TimedOutputs {
       const r = new HeadReader(f.head);
       const durationUs = r.f64('duration');
       const count = r.u16('output count');
-      const metas = Array.from({ length: count }, () => (r.u8('output kind') === 1 ? readTensorMeta(r) : null));
+      const metas = new Array<{ dtype: DType; shape: number[] } | null>(count);
+      let tensors = 0;
+      for (let i = 0; i < count; i++) {
+        const m = r.u8('output kind') === 1 ? readTensorMeta(r) : null;
+        if (m) tensors++;
+        metas[i] = m;
+      }
       r.end();
-      if (metas.filter((m) => m !== null).length !== f.sections.length) throw new ProtocolError('output count does not match the sections');
-      let section = 0;
-      const outputs = metas.map((m) => (m ? Tensor.fromBlob(m.dtype, m.shape, f.sections[section++]!, maxTensorBytes) : null));
+      if (tensors !== f.sections.length) throw new ProtocolError('output count does not match the sections');
+      const outputs = new Array<Tensor | null>(count);
+      for (let i = 0, section = 0; i < count; i++) {
+        const m = metas[i];
+        outputs[i] = m ? Tensor.fromBlob(m.dtype, m.shape, f.sections[section++]!, maxTensorBytes) : null;
+      }
       return { outputs, durationUs: Number.isFinite(durationUs) && durationUs >= 0 ? durationUs : 0 };
     }
     case Msg.Failed:

@@ -25,11 +25,6 @@ export const aiModelexecute = aiCommand({
     const { inputs, outputs, timeoutMs } = parseModelExecute(argv, model, { inDag: false });
     const tensors = inputTensors(ctx, inputs, EMPTY_KEY_1_2.input);
     ctx.engine.assertTensorKeys(outputs);
-    await answerRun(ctx, async () => {
-      ctx.engine.storeOutputs(
-        outputs,
-        await ctx.engine.runModel(model, tensors, outputs.length, { queueTimeoutMs: timeoutMs, signal: ctx.signal }),
-      );
-    });
+    await answerRun(ctx, outputs, ctx.engine.runModel(model, tensors, outputs.length, { queueTimeoutMs: timeoutMs, signal: ctx.signal }));
   },
 });

@@ -28,11 +28,6 @@ export const aiModelrun = aiCommand({
     }
     const tensors = inputTensors(ctx, inputs, emptyKeyMessage(ctx, 'input'));
     ctx.engine.assertTensorKeys(outputs);
-    await answerRun(ctx, async () => {
-      ctx.engine.storeOutputs(
-        outputs,
-        await ctx.engine.runModel(model, tensors, outputs.length, { queueTimeoutMs: timeoutMs, signal: ctx.signal }),
-      );
-    });
+    await answerRun(ctx, outputs, ctx.engine.runModel(model, tensors, outputs.length, { queueTimeoutMs: timeoutMs, signal: ctx.signal }));
   },
 });

@@ -26,11 +26,10 @@ export const aiScriptexecute = aiCommand({
     const tensors = inputTensors(ctx, parsed.inputs, EMPTY_KEY_1_2.input);
     ctx.engine.assertTensorKeys(parsed.outputs);
     const call = scriptExecuteCall(script, parsed, tensors);
-    await answerRun(ctx, async () => {
-      ctx.engine.storeOutputs(
-        parsed.outputs,
-        await ctx.engine.runScript(script, call, parsed.outputs.length, { queueTimeoutMs: parsed.timeoutMs, signal: ctx.signal }),
-      );
-    });
+    await answerRun(
+      ctx,
+      parsed.outputs,
+      ctx.engine.runScript(script, call, parsed.outputs.length, { queueTimeoutMs: parsed.timeoutMs, signal: ctx.signal }),
+    );
   },
 });

@@ -22,11 +22,6 @@ export const aiScriptrun = aiCommand({
     const tensors = inputTensors(ctx, inputs, emptyKeyMessage(ctx, 'input'));
     ctx.engine.assertTensorKeys(outputs);
     const call = { fn: argv[2]!.toString(), inputs: tensors };
-    await answerRun(ctx, async () => {
-      ctx.engine.storeOutputs(
-        outputs,
-        await ctx.engine.runScript(script, call, outputs.length, { queueTimeoutMs: timeoutMs, signal: ctx.signal }),
-      );
-    });
+    await answerRun(ctx, outputs, ctx.engine.runScript(script, call, outputs.length, { queueTimeoutMs: timeoutMs, signal: ctx.signal }));
   },
 });
