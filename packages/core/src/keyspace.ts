@@ -140,7 +140,8 @@ export class Lease {
 interface Entry {
   /** Insertion sequence: SCAN cursors are built on it. */
   readonly seq: number;
-  readonly value: StoredValue;
+  /** Replaced in place when the key is overwritten (the entry keeps its place and sequence). */
+  value: StoredValue;
 }
 
 export interface ScanResult {
@@ -201,13 +202,28 @@ export class Keyspace implements ValueStore {
   }
 
   set(key: string, value: StoredValue): void {
+    this.store(key, value, this.entries.get(key));
+  }
+
+  /**
+   * Sets `key` unless it holds a value of another kind (WRONGTYPE then, and nothing changes):
+   * one lookup of the key for both.
+   */
+  setSameKind(key: string, value: StoredValue): void {
     const old = this.entries.get(key);
+    if (old && old.value.kind !== value.kind) throw wrongType();
+    this.store(key, value, old);
+  }
+
+  private store(key: string, value: StoredValue, old: Entry | undefined): void {
     if (old) {
       if (this.views.length !== 0) this.preserve(key, old);
       this.forget(key, old.value);
+      // Overwriting keeps the key's place in iteration order, and so its SCAN position.
+      old.value = value;
+    } else {
+      this.entries.set(key, { seq: this.nextSeq++, value });
     }
-    // Overwriting keeps the key's place in iteration order, and so its SCAN position.
-    this.entries.set(key, { seq: old ? old.seq : this.nextSeq++, value });
     this.bytes += sizeOf(value);
     if (value.kind === 'tensor') {
       this.tensors++;
