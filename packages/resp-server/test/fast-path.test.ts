@@ -1,29 +1,22 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type ModelkvServer, createServer } from '../src/server.js';
-import { gatedBackend } from './gated-backend.js';
-import { ErrorReply, type Reply, RespClient, Status, text } from './resp-client.js';
+import { type GatedServer, startGatedServer } from './gated-backend.js';
+import { ErrorReply, type Reply, type RespClient, Status, text } from './resp-client.js';
 
 // A server with no limits, no append-only file and an unrestricted default user: its clients'
 // commands skip the checks before running. Each test changes one thing those checks depend on,
 // in the same pipeline as the command that must then be checked again.
 
-let server: ModelkvServer;
-let port: number;
+let started: GatedServer;
 let dir: string;
-let gated: ReturnType<typeof gatedBackend>;
-const clients: RespClient[] = [];
 
 const OK = new Status('OK');
 const BYTES = Buffer.from([1, 2, 3, 4]);
 
-async function connect(): Promise<RespClient> {
-  const c = await RespClient.connect(port);
-  clients.push(c);
-  return c;
+function connect(): Promise<RespClient> {
+  return started.connect();
 }
 
 function errorText(r: Reply | undefined): string {
@@ -58,18 +51,11 @@ async function until(done: () => Promise<boolean>, what: string): Promise<void> 
 }
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'modelkv-fast-path-test-'));
-  server = createServer({ port: 0, config: [['dir', dir]] });
-  gated = gatedBackend();
-  await server.engine.registerBackend(gated.backend);
-  ({ port } = await server.listen());
+  started = await startGatedServer('modelkv-fast-path-test-', (d) => ({ port: 0, config: [['dir', d]] }));
+  ({ dir } = started);
 });
 
-after(async () => {
-  for (const c of clients) c.close();
-  await server.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => started.close());
 
 describe('the fast path closes when what the checks depend on changes', () => {
   it('CONFIG SET maxmemory: the next write is refused with OOM, on this connection and on another', async () => {
@@ -191,7 +177,7 @@ describe('the fast path closes when what the checks depend on changes', () => {
     });
     await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(order, [], 'nothing answered while the run waits');
-    gated.open();
+    started.gated.open();
     assert.deepEqual(await exec, [OK]);
     assert.deepEqual(await read, [new Status('FLOAT'), [1], [Buffer.from('6')]]);
     assert.deepEqual(order, ['exec', 'other']);
