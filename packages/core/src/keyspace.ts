@@ -1,6 +1,7 @@
 import type { BackendName, ModelHandle, ScriptHandle } from './backend.js';
 import { ReplyError, wrongType } from './errors.js';
 import { globMatch } from './glob.js';
+import { latin1String } from './latin1.js';
 import type { TensorMemory } from './observer.js';
 import { RunStats } from './stats.js';
 import type { ChangeListener, RemovalListener, StoreChange, StoreView, ValueStore } from './store.js';
@@ -14,7 +15,7 @@ import type { Tensor } from './tensor.js';
 export type Key = Buffer | string;
 
 export function keyString(key: Key): string {
-  if (typeof key !== 'string') return key.toString('latin1');
+  if (typeof key !== 'string') return key.length <= 16 ? latin1String(key) : key.toString('latin1');
   // eslint-disable-next-line no-control-regex
   return /^[\x00-\x7f]*$/.test(key) ? key : Buffer.from(key, 'utf8').toString('latin1');
 }
