@@ -300,9 +300,7 @@ export class Engine {
     if (tensor.byteLength > this.maxTensorBytes) {
       throw new ReplyError(`tensor of ${tensor.byteLength} bytes exceeds the limit of ${this.maxTensorBytes} bytes`);
     }
-    const k = keyString(key);
-    this.assertKind(k, 'tensor');
-    this.keyspace.set(k, { kind: 'tensor', tensor });
+    this.keyspace.setSameKind(keyString(key), { kind: 'tensor', tensor });
   }
 
   /** The tensor at `key`; `emptyMessage` words the error when there is none. */

@@ -1,6 +1,7 @@
 import type { BackendName, ModelHandle, ScriptHandle } from './backend.js';
 import { ReplyError, wrongType } from './errors.js';
 import { globMatch } from './glob.js';
+import { latin1String } from './latin1.js';
 import type { TensorMemory } from './observer.js';
 import { RunStats } from './stats.js';
 import type { ChangeListener, RemovalListener, StoreChange, StoreView, ValueStore } from './store.js';
@@ -14,7 +15,7 @@ import type { Tensor } from './tensor.js';
 export type Key = Buffer | string;
 
 export function keyString(key: Key): string {
-  if (typeof key !== 'string') return key.toString('latin1');
+  if (typeof key !== 'string') return key.length <= 16 ? latin1String(key) : key.toString('latin1');
   // eslint-disable-next-line no-control-regex
   return /^[\x00-\x7f]*$/.test(key) ? key : Buffer.from(key, 'utf8').toString('latin1');
 }
@@ -140,7 +141,8 @@ export class Lease {
 interface Entry {
   /** Insertion sequence: SCAN cursors are built on it. */
   readonly seq: number;
-  readonly value: StoredValue;
+  /** Replaced in place when the key is overwritten (the entry keeps its place and sequence). */
+  value: StoredValue;
 }
 
 export interface ScanResult {
@@ -201,13 +203,28 @@ export class Keyspace implements ValueStore {
   }
 
   set(key: string, value: StoredValue): void {
+    this.store(key, value, this.entries.get(key));
+  }
+
+  /**
+   * Sets `key` unless it holds a value of another kind (WRONGTYPE then, and nothing changes):
+   * one lookup of the key for both.
+   */
+  setSameKind(key: string, value: StoredValue): void {
     const old = this.entries.get(key);
+    if (old && old.value.kind !== value.kind) throw wrongType();
+    this.store(key, value, old);
+  }
+
+  private store(key: string, value: StoredValue, old: Entry | undefined): void {
     if (old) {
       if (this.views.length !== 0) this.preserve(key, old);
       this.forget(key, old.value);
+      // Overwriting keeps the key's place in iteration order, and so its SCAN position.
+      old.value = value;
+    } else {
+      this.entries.set(key, { seq: this.nextSeq++, value });
     }
-    // Overwriting keeps the key's place in iteration order, and so its SCAN position.
-    this.entries.set(key, { seq: old ? old.seq : this.nextSeq++, value });
     this.bytes += sizeOf(value);
     if (value.kind === 'tensor') {
       this.tensors++;

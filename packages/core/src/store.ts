@@ -51,6 +51,8 @@ export interface ValueStore {
   getTyped<K extends ValueKind>(key: string, kind: K, what?: string): Extract<StoredValue, { kind: K }>;
   has(key: string): boolean;
   set(key: string, value: StoredValue): void;
+  /** Sets `key` unless it holds a value of another kind: a WRONGTYPE ReplyError then, and nothing changes. */
+  setSameKind(key: string, value: StoredValue): void;
   delete(key: string): boolean;
   flush(): void;
   keys(pattern?: string): string[];

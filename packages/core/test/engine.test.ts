@@ -178,6 +178,16 @@ test('wrong kinds of value answer WRONGTYPE', async () => {
     () => engine.scriptGet('m'),
     (e: unknown) => e instanceof ReplyError && e.code === 'WRONGTYPE',
   );
+  // A tensor does not replace a model: the model stays, its memory still counted.
+  const before = engine.keyspace.memoryUsage;
+  assert.throws(
+    () => {
+      engine.tensorSet('m', Tensor.fromValues('INT8', [1], ['1']));
+    },
+    (e: unknown) => e instanceof ReplyError && e.code === 'WRONGTYPE',
+  );
+  assert.equal(engine.keyspace.get('m')?.kind, 'model');
+  assert.equal(engine.keyspace.memoryUsage, before);
   assert.throws(() => engine.info('a'), /cannot find run info/);
   await assert.rejects(engine.scriptSet('s', { device: 'CPU', source: 'def f(a): return a' }), /backend TORCH is not loaded/);
 });

@@ -105,3 +105,25 @@ test('two views at once, and a closed view stops preserving', () => {
   ks.delete('a');
   assert.equal(v3.next(), undefined);
 });
+
+test('overwriting a key keeps its SCAN position and counts only the new value', () => {
+  const ks = new Keyspace();
+  ks.set('a', tensor(1));
+  ks.set('b', tensor(2));
+  ks.set('c', tensor(3));
+  const bytes = ks.memoryUsage;
+  const first = ks.scan(0, 2);
+  assert.deepEqual(first.keys, ['a', 'b']);
+  const wider = Tensor.fromValues('INT32', [2], ['7', '8']);
+  const d = tensor(4);
+  ks.setSameKind('a', { kind: 'tensor', tensor: wider });
+  ks.setSameKind('d', d);
+  assert.deepEqual(ks.scan(first.cursor, 10).keys, ['c', 'd']);
+  assert.deepEqual(ks.keys(), ['a', 'b', 'c', 'd']);
+  assert.ok(d.kind === 'tensor');
+  assert.equal(ks.memoryUsage, bytes + (wider.memoryUsage - Tensor.fromValues('INT32', [1], ['1']).memoryUsage) + d.tensor.memoryUsage);
+  assert.deepEqual(ks.tensorMemory.count, 4);
+  const a = ks.get('a');
+  assert.ok(a?.kind === 'tensor');
+  assert.deepEqual(a.tensor.values(), [7, 8]);
+});

@@ -30,22 +30,27 @@ interface Background {
  * engine's store through its change stream and views; it never sees commands.
  */
 export class Persistence {
-  loading = false;
+  /**
+   * Called whenever something the server checks before commands changes: loading starts or
+   * ends, the append-only file is turned on or off, a snapshot fails or succeeds. The server
+   * keeps a fast path for commands while none of these is in force.
+   */
+  onStateChange: () => void = () => undefined;
+  private loadingNow = false;
   readonly loadProgress: LoadProgress = { totalBytes: 0, loadedBytes: 0, keys: 0 };
   private loadStartedAt = 0;
   /** Changes since the last successful snapshot: `rdb_changes_since_last_save`. */
   dirty = 0;
   /** Unix seconds of the last successful snapshot (or of the start): LASTSAVE. */
   lastSave = Math.floor(Date.now() / 1000);
-  lastBgsaveStatus: Status = 'ok';
+  private bgsaveStatus: Status = 'ok';
   private lastBgsaveTimeSec = -1;
   private lastBgsaveTry = 0;
   private rdbSaves = 0;
   private lastLoadKeys = 0;
   private bgsaveJob: Background | undefined;
 
-  /** The append-only file, when it is on. */
-  aof: AppendOnlyFile | undefined;
+  private aofNow: AppendOnlyFile | undefined;
   private rewriteJob: Background | undefined;
   private lastRewriteStatus: Status = 'ok';
   private lastRewriteTimeSec = -1;
@@ -66,6 +71,36 @@ export class Persistence {
     logger?: Logger,
   ) {
     this.logger = logger ?? silentLogger;
+  }
+
+  /** The data is being loaded at start: commands are refused with LOADING meanwhile. */
+  get loading(): boolean {
+    return this.loadingNow;
+  }
+
+  set loading(on: boolean) {
+    this.loadingNow = on;
+    this.onStateChange();
+  }
+
+  get lastBgsaveStatus(): Status {
+    return this.bgsaveStatus;
+  }
+
+  set lastBgsaveStatus(status: Status) {
+    if (status === this.bgsaveStatus) return;
+    this.bgsaveStatus = status;
+    this.onStateChange();
+  }
+
+  /** The append-only file, when it is on. */
+  get aof(): AppendOnlyFile | undefined {
+    return this.aofNow;
+  }
+
+  set aof(aof: AppendOnlyFile | undefined) {
+    this.aofNow = aof;
+    this.onStateChange();
   }
 
   get rdbPath(): string {

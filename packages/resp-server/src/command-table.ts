@@ -32,6 +32,8 @@ export type CommandHandler = (ctx: CommandContext, argv: Buffer[]) => void | Pro
 export interface CommandSpec {
   /** Lower-case name as COMMAND reports it; subcommands are named `parent|sub`. */
   readonly name: string;
+  /** A small number no other spec has: per-command slots are found by it (an array index). */
+  readonly id: number;
   /** Redis convention, counting the command name: N exactly N arguments, -N at least N. */
   readonly arity: number;
   readonly flags: readonly CommandFlag[];
@@ -92,6 +94,8 @@ export interface CommandDeclaration {
   readonly waits?: boolean;
 }
 
+let nextSpecId = 0;
+
 /** The constructor of async functions, which has no global name. */
 // eslint-disable-next-line @typescript-eslint/require-await -- an async function is needed for its constructor, not for awaiting
 const AsyncFunction = (async () => undefined).constructor;
@@ -109,6 +113,7 @@ export function command(decl: CommandDeclaration): CommandSpec {
   }
   return {
     ...decl,
+    id: nextSpecId++,
     waits,
     keySpecs,
     legacyKeys: range,
@@ -145,8 +150,8 @@ function defaultCategories(flags: readonly CommandFlag[], group: CommandGroup, d
 export class CommandTable {
   private readonly byName = new Map<string, CommandSpec>();
   private readonly subByName = new Map<CommandSpec, Map<string, CommandSpec>>();
-  /** Command names exactly as clients sent them, by length, so a lookup needs no string. */
-  private readonly byBytes = new Map<number, { readonly name: Buffer; readonly spec: CommandSpec }[]>();
+  /** Command names exactly as clients sent them, by length (index), so a lookup needs no string. */
+  private readonly byBytes: ({ readonly name: Buffer; readonly spec: CommandSpec }[] | undefined)[] = [];
   private cachedNames = 0;
 
   constructor(readonly specs: readonly CommandSpec[]) {
@@ -176,16 +181,17 @@ export class CommandTable {
 
   /** A top-level command by the bytes of its name, any case. */
   getByBytes(name: Buffer): CommandSpec | undefined {
-    const seen = this.byBytes.get(name.length);
-    if (seen) {
-      for (const e of seen) if (sameBytes(e.name, name)) return e.spec;
+    const length = name.length;
+    const seen = length <= MAX_CACHED_NAME_BYTES ? this.byBytes[length] : undefined;
+    if (seen !== undefined) {
+      for (const e of seen) if (sameBytes(e.name, name, length)) return e.spec;
     }
     const spec = this.get(name.toString('latin1'));
-    if (spec && this.cachedNames < MAX_CACHED_NAMES) {
+    if (spec && length <= MAX_CACHED_NAME_BYTES && this.cachedNames < MAX_CACHED_NAMES) {
       this.cachedNames++;
       const entry = { name: Buffer.from(name), spec };
       if (seen) seen.push(entry);
-      else this.byBytes.set(name.length, [entry]);
+      else this.byBytes[length] = [entry];
     }
     return spec;
   }
@@ -233,9 +239,12 @@ export class CommandTable {
 
 /** Spellings of command names remembered (each a few bytes). */
 const MAX_CACHED_NAMES = 256;
+/** Longer names (none is) are looked up by their string. */
+const MAX_CACHED_NAME_BYTES = 32;
 
-function sameBytes(a: Buffer, b: Buffer): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+/** Whether two names of `length` bytes are equal; from the end, where AI.TENSORGET and AI.TENSORSET differ. */
+function sameBytes(a: Buffer, b: Buffer, length: number): boolean {
+  for (let i = length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
   return true;
 }
 

@@ -6,6 +6,7 @@ import type { AclUser } from './acl/user.js';
 import type { CommandSpec } from './command-table.js';
 import type { CommandContext, ClientState, ServerContext } from './context.js';
 import { refusal } from './dispatch-checks.js';
+import { quietClient } from './fast-path.js';
 import { isReadBufferView } from './read-buffer.js';
 import { ProtocolError, RespParser } from './resp-parser.js';
 import { type Protocol, RespWriter } from './resp-writer.js';
@@ -51,8 +52,6 @@ export class Connection implements CommandContext, ClientState {
   readonly localAddress: string;
   readonly isLocal: boolean;
   readonly tls: boolean;
-  user: AclUser;
-  authenticated: boolean;
   readonly createdAt = Date.now();
   name = '';
   libName = '';
@@ -61,7 +60,9 @@ export class Connection implements CommandContext, ClientState {
   lastCommand = 'NULL';
   command!: CommandSpec;
   blocked = false;
-  readonly tx = new Transaction();
+  readonly tx = new Transaction(() => {
+    this.fastAt = -1;
+  });
 
   private readonly parser: RespParser;
   private readonly socket: Socket;
@@ -81,6 +82,14 @@ export class Connection implements CommandContext, ClientState {
   private held = false;
   /** A command EXEC took from the queue is being started (`runQueued`). */
   private runningQueued = false;
+  /**
+   * The server's FastPath version at which this client's commands were found free to skip the
+   * checks before running (-1: they must look). Reset when its user, authentication or MULTI
+   * state changes.
+   */
+  private fastAt = -1;
+  private userNow: AclUser;
+  private authenticatedNow: boolean;
 
   /**
    * `tls`: the socket is a TLS one, which is read the ordinary way (Node's chunks): the direct
@@ -99,8 +108,8 @@ export class Connection implements CommandContext, ClientState {
     this.remoteAddress = `${accepted.remoteAddress ?? '?'}:${accepted.remotePort ?? 0}`;
     this.localAddress = `${accepted.localAddress ?? '?'}:${accepted.localPort ?? 0}`;
     this.isLocal = isLoopback(accepted.remoteAddress);
-    this.user = server.acl.defaultUser;
-    this.authenticated = this.user.nopass && this.user.enabled;
+    this.userNow = server.acl.defaultUser;
+    this.authenticatedNow = this.userNow.nopass && this.userNow.enabled;
     const parser = new RespParser({ maxBulkLength: server.config.settings.protoMaxBulkLen });
     this.parser = parser;
     const socket = tls ? null : readInto(accepted, { buffer: () => parser.readBuffer(), received: this.onRead });
@@ -123,6 +132,24 @@ export class Connection implements CommandContext, ClientState {
   /** Aborted once the connection has closed; never for a command EXEC runs. */
   get signal(): AbortSignal {
     return this.runningQueued ? NEVER_ABORTED : this.aborter.signal;
+  }
+
+  get user(): AclUser {
+    return this.userNow;
+  }
+
+  set user(user: AclUser) {
+    this.userNow = user;
+    this.fastAt = -1;
+  }
+
+  get authenticated(): boolean {
+    return this.authenticatedNow;
+  }
+
+  set authenticated(on: boolean) {
+    this.authenticatedNow = on;
+    this.fastAt = -1;
   }
 
   get protocol(): Protocol {
@@ -207,18 +234,8 @@ export class Connection implements CommandContext, ClientState {
     // One clock read per command: the time a command is answered is when the next one starts.
     let now = this.server.commandStats.now();
     while (!this.blocked && !this.closing && !this.waitingForDrain && !this.held) {
-      if (this.server.gate.holds(this)) {
-        this.held = true;
-        this.updateReading();
-        this.server.gate.hold(this.onReleased);
-        break;
-      }
-      if (this.server.persistence.backlogged()) {
-        this.held = true;
-        this.updateReading();
-        this.server.persistence.whenCaughtUp(this.onReleased);
-        break;
-      }
+      const fast = this.fastPathOpen();
+      if (!fast && this.mustWait()) break;
       let argv: Buffer[] | null;
       try {
         argv = this.parser.next();
@@ -236,7 +253,7 @@ export class Connection implements CommandContext, ClientState {
         break;
       }
       if (argv === null) break;
-      now = this.execute(argv, now);
+      now = this.execute(argv, now, fast);
       if (this.reply.pendingBytes >= FLUSH_BYTES) {
         this.flush();
         now = this.server.commandStats.now();
@@ -246,10 +263,43 @@ export class Connection implements CommandContext, ClientState {
   }
 
   /**
-   * Runs a command that starts at `startedAt` (the commands' clock), or queues it inside MULTI.
-   * Returns when it was answered, or `startedAt` when it was refused, queued or waits.
+   * Whether this client's commands may skip the checks before running (see FastPath): one
+   * comparison while nothing they depend on has changed.
    */
-  private execute(argv: Buffer[], startedAt: number): number {
+  private fastPathOpen(): boolean {
+    const fastPath = this.server.fastPath;
+    if (this.fastAt === fastPath.version) return true;
+    if (!quietClient(this, this.tx) || !fastPath.serverQuiet(this.server)) return false;
+    this.fastAt = fastPath.version;
+    return true;
+  }
+
+  /**
+   * Whether the next command must wait: another client runs alone (ExecGate), or the append-only
+   * file is too far behind. It is then held until `onReleased`.
+   */
+  private mustWait(): boolean {
+    if (this.server.gate.holds(this)) {
+      this.held = true;
+      this.updateReading();
+      this.server.gate.hold(this.onReleased);
+      return true;
+    }
+    if (this.server.persistence.backlogged()) {
+      this.held = true;
+      this.updateReading();
+      this.server.persistence.whenCaughtUp(this.onReleased);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Runs a command that starts at `startedAt` (the commands' clock), or queues it inside MULTI.
+   * Returns when it was answered, or `startedAt` when it was refused, queued or waits. `fast`:
+   * the checks before running cannot refuse or queue it (see FastPath).
+   */
+  private execute(argv: Buffer[], startedAt: number, fast: boolean): number {
     this.lastInteraction = CLOCK_ORIGIN + startedAt;
     const spec = this.server.commands.lookup(argv);
     if (typeof spec === 'string') {
@@ -259,32 +309,24 @@ export class Connection implements CommandContext, ClientState {
       this.reply.error(spec);
       return startedAt;
     }
-    if (needsAdmission(this, spec)) {
-      const denied = admit(this.server, this, spec, argv);
-      if (denied) {
+    if (!fast) {
+      const refused = this.refusedBeforeRunning(spec, argv);
+      if (refused !== undefined) {
         this.tx.refused();
         this.server.stats.errorReplies++;
         this.server.commandStats.rejected(spec);
-        this.reply.error(denied.reply);
+        this.reply.error(refused);
+        return startedAt;
+      }
+      if (this.tx.active && !runsInsideMulti(spec)) {
+        // Queued commands count in commandstats when EXEC runs them, as in Redis.
+        this.lastCommand = spec.name;
+        this.tx.add({ spec, argv: ownArgs(argv) });
+        this.reply.simple('QUEUED');
         return startedAt;
       }
     }
-    const refused = refusal(this, spec);
-    if (refused !== undefined) {
-      this.tx.refused();
-      this.server.stats.errorReplies++;
-      this.server.commandStats.rejected(spec);
-      this.reply.error(refused);
-      return startedAt;
-    }
-    if (this.tx.active && !runsInsideMulti(spec)) {
-      // Queued commands count in commandstats when EXEC runs them, as in Redis.
-      this.lastCommand = spec.name;
-      this.tx.add({ spec, argv: ownArgs(argv) });
-      this.reply.simple('QUEUED');
-      return startedAt;
-    }
-    const waiting = this.invoke(spec, argv, startedAt);
+    const waiting = this.invoke(spec, argv, startedAt, fast);
     if (typeof waiting === 'number') return waiting;
     this.blocked = true;
     this.updateReading();
@@ -294,6 +336,15 @@ export class Connection implements CommandContext, ClientState {
     return startedAt;
   }
 
+  /** Why the checks before running refuse a command (admission, then the server's state), or undefined. */
+  private refusedBeforeRunning(spec: CommandSpec, argv: Buffer[]): string | undefined {
+    if (needsAdmission(this, spec)) {
+      const denied = admit(this.server, this, spec, argv);
+      if (denied) return denied.reply;
+    }
+    return refusal(this, spec);
+  }
+
   /**
    * Runs a command EXEC took from the queue; it counts in commandstats as a call of its own.
    * A run started here is not dropped when the client leaves: EXEC runs the whole transaction.
@@ -301,7 +352,7 @@ export class Connection implements CommandContext, ClientState {
   runQueued(command: QueuedCommand): Promise<void> | undefined {
     this.runningQueued = true;
     try {
-      const waiting = this.invoke(command.spec, command.argv, this.server.commandStats.now());
+      const waiting = this.invoke(command.spec, command.argv, this.server.commandStats.now(), false);
       return typeof waiting === 'number' ? undefined : waiting;
     } finally {
       this.runningQueued = false;
@@ -311,9 +362,9 @@ export class Connection implements CommandContext, ClientState {
   /**
    * Runs a command's handler, its error (if any) written as the reply, and counts it once
    * answered. Returns when it was answered, or a promise, which never rejects, when the handler
-   * waits.
+   * waits. `fast`: the fast path was open when it started (no append-only file to wait for).
    */
-  private invoke(spec: CommandSpec, argv: Buffer[], startedAt: number): number | Promise<void> {
+  private invoke(spec: CommandSpec, argv: Buffer[], startedAt: number, fast: boolean): number | Promise<void> {
     this.lastCommand = spec.name;
     this.command = spec;
     const handler = spec.handler!;
@@ -334,7 +385,8 @@ export class Connection implements CommandContext, ClientState {
     }
     this.executing = false;
     if (result === undefined) {
-      this.marks.add(start, this.server.persistence.durabilityPoint());
+      // Still open after the handler: no append-only file was turned on, nothing to wait for.
+      if (!fast || this.fastAt !== this.server.fastPath.version) this.marks.add(start, this.server.persistence.durabilityPoint());
       return this.answered(spec, startedAt, failed);
     }
     if (!waits) this.server.gate.started();

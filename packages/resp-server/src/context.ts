@@ -9,6 +9,7 @@ import type { MemoryMeter } from './memory.js';
 import type { RateLimitedLog } from './rate-limited-log.js';
 import type { ServerConfig } from './config.js';
 import type { ExecGate } from './exec-gate.js';
+import type { FastPath } from './fast-path.js';
 import type { Protocol, RespWriter } from './resp-writer.js';
 import type { ServerStats } from './stats.js';
 import type { QueuedCommand, Transaction } from './transaction.js';
@@ -70,6 +71,8 @@ export interface ServerContext {
   readonly persistence: Persistence;
   /** Lets a command run while every other client waits (EXEC with runs, SAVE, DEBUG RELOAD). */
   readonly gate: ExecGate;
+  /** When commands may skip the checks before they run (see FastPath). */
+  readonly fastPath: FastPath;
   readonly watches: WatchRegistry;
   clients(): Iterable<ClientState>;
   /** Closes the connections of these users (deleted or redefined by ACL DELUSER or ACL LOAD). */

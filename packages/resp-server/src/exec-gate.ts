@@ -6,8 +6,8 @@
  * Runs already in flight are not waited for by default (a run that never ends must not stop the
  * server); `drain` waits for them first, holding new commands meanwhile (DEBUG RELOAD, whose
  * reload must not interleave with a run storing its outputs). Commands that wait on the engine
- * are counted with `started` / `finished` for that. Clients ask `holds` before each command (a
- * property read on the hot path).
+ * are counted with `started` / `finished` for that. Clients ask `holds` before each command,
+ * unless the gate is idle; `onChange` is called when it stops or starts being idle.
  */
 export class ExecGate {
   private owner: object | null = null;
@@ -16,6 +16,13 @@ export class ExecGate {
   private active = 0;
   private readonly waiting: { who: object; drain: boolean; resolve: () => void }[] = [];
   private held: (() => void)[] = [];
+
+  constructor(private readonly onChange: () => void = () => undefined) {}
+
+  /** Nobody runs alone or waits to: `holds` is false for everyone. */
+  get idle(): boolean {
+    return this.owner === null && this.waiting.length === 0;
+  }
 
   /** Whether `who` must hold its next command until `hold`'s callback. */
   holds(who: object): boolean {
@@ -49,14 +56,16 @@ export class ExecGate {
     this.active--;
     await new Promise<void>((resolve) => {
       this.waiting.push({ who, drain: options.drain ?? false, resolve });
-      this.grant();
+      if (!this.grant()) this.onChange();
     });
   }
 
   release(who: object): void {
     if (this.owner !== who || --this.depth > 0) return;
     this.owner = null;
-    if (!this.grant() && this.waiting.length === 0 && this.held.length > 0) {
+    if (this.grant()) return;
+    this.onChange();
+    if (this.waiting.length === 0 && this.held.length > 0) {
       const held = this.held;
       this.held = [];
       // After the owner's own reply is on its way.
@@ -74,6 +83,7 @@ export class ExecGate {
     this.owner = next.who;
     this.depth = 1;
     this.active++;
+    this.onChange();
     next.resolve();
     return true;
   }

@@ -94,6 +94,8 @@ export class RespParser {
   private bulkFill = 0;
   /** CRLF bytes still expected after the last short bulk's data. */
   private crlfLeft = 0;
+  /** Where the line `quickHeader()` read last ends (past its CRLF). */
+  private lineEnd = 0;
 
   constructor(options: ParserOptions = {}) {
     this.maxBulkLength = options.maxBulkLength ?? DEFAULT_MAX_BULK_LENGTH;
@@ -204,11 +206,17 @@ export class RespParser {
           if (args.length > 0) return args;
           continue;
         }
-        const count = this.headerLine('mbulk count', 'multibulk length');
-        if (count === undefined) return null;
+        let count = this.quickHeader();
+        if (count > 0) {
+          this.pos = this.lineEnd;
+        } else {
+          const n = this.headerLine('mbulk count', 'multibulk length');
+          if (n === undefined) return null;
+          // `*0` and negative counts are empty requests: skipped, as Redis does.
+          if (n <= 0) continue;
+          count = n;
+        }
         if (count > MAX_MULTIBULK_LENGTH) throw new ProtocolError('invalid multibulk length');
-        // `*0` and negative counts are empty requests: skipped, as Redis does.
-        if (count <= 0) continue;
         this.argsLeft = count;
         // Room for the arguments up front (stores, not pushes); a huge count grows as they come.
         this.argv = new Array<Buffer>(Math.min(count, MAX_PREALLOCATED_ARGS));
@@ -239,8 +247,22 @@ export class RespParser {
       let len = this.pendingLength;
       if (len < 0) {
         if (this.pos >= this.end) return false;
-        const c = this.data[this.pos]!;
+        const data = this.data;
+        const c = data[this.pos]!;
         if (c !== 0x24 /* '$' */) throw new ProtocolError(`expected '$', got '${String.fromCharCode(c)}'`);
+        // The common case, a short bulk received whole with its CRLF, read in one step.
+        const quick = this.quickHeader();
+        if (quick > 0 && quick < OWN_BULK_BYTES && quick <= this.maxBulkLength) {
+          const at = this.lineEnd;
+          const after = at + quick;
+          if (after + 2 <= this.end && data[after] === CR && data[after + 1] === LF) {
+            this.argv[this.argc++] = readBufferView(this.memory, this.memoryOffset + at, quick);
+            this.argBytes += quick + ARG_OVERHEAD_BYTES;
+            this.pos = after + 2;
+            this.argsLeft--;
+            continue;
+          }
+        }
         const n = this.headerLine('bulk count', 'bulk length');
         if (n === undefined) return false;
         if (n < 0 || n > this.maxBulkLength) throw new ProtocolError('invalid bulk length');
@@ -302,6 +324,30 @@ export class RespParser {
       this.crlfLeft--;
     }
     return true;
+  }
+
+  /**
+   * The `*N` or `$N` line at pos when it is received whole and N is plain (1 to 15 digits, the
+   * first not 0): N, with `lineEnd` set past the line. -1 for anything else, which `headerLine`
+   * then reads (errors, partial lines and `$0` included).
+   */
+  private quickHeader(): number {
+    const data = this.data;
+    const end = this.end;
+    let i = this.pos + 1;
+    let c = i < end ? data[i]! : 0;
+    if (c < 0x31 || c > 0x39) return -1;
+    const last = Math.min(end, i + 15);
+    let n = 0;
+    for (; i < last; i++) {
+      c = data[i]!;
+      if (c < 0x30 || c > 0x39) break;
+      n = n * 10 + (c - 0x30);
+    }
+    if (c !== CR || i + 1 >= end || data[i + 1] !== LF) return -1;
+    this.scanned = 0;
+    this.lineEnd = i + 2;
+    return n;
   }
 
   /**

@@ -125,7 +125,6 @@ export class RespWriter {
 
   /** Starts an array of `count` elements; the caller writes them next. */
   array(count: number): void {
-    this.ensure(24);
     this.header(0x2a, count);
   }
 
@@ -251,12 +250,22 @@ export class RespWriter {
     this.crlf();
   }
 
-  /** Writes `<type><n>\r\n`. */
+  /** Writes `<type><n>\r\n`; a one-digit n (the common array, shape and length) in place. */
   private header(type: number, n: number): void {
     this.ensure(24);
-    this.block[this.pos++] = type;
-    this.digits(n);
-    this.crlf();
+    const block = this.block;
+    let p = this.pos;
+    block[p++] = type;
+    if (n >= 0 && n < 10) {
+      block[p++] = 0x30 + n;
+    } else {
+      this.pos = p;
+      this.digits(n);
+      p = this.pos;
+    }
+    block[p] = 0x0d;
+    block[p + 1] = 0x0a;
+    this.pos = p + 2;
   }
 
   private raw(ascii: string): void {

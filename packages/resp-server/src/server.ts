@@ -26,6 +26,7 @@ import { DEFAULT_BIND, DEFAULT_PORT, ServerConfig, type ServerSettings, applySta
 import { Connection, isLoopback } from './connection.js';
 import type { ClientState, ServerContext } from './context.js';
 import { ExecGate, exclusively } from './exec-gate.js';
+import { FastPath } from './fast-path.js';
 import { type ListenAddress, Listeners } from './listeners.js';
 import { parseLogLevel } from './logger.js';
 import { MemoryMeter } from './memory.js';
@@ -134,7 +135,8 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
   readonly authFailures: RateLimitedLog;
   readonly cwd: string;
   readonly persistence: Persistence;
-  readonly gate = new ExecGate();
+  readonly fastPath = new FastPath();
+  readonly gate = new ExecGate(this.fastPath.changed);
   readonly watches: WatchRegistry;
 
   private readonly settings: ServerSettings;
@@ -158,6 +160,7 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
     this.commandStats = new CommandStats(this.commands.specs, this.settings);
     this.config.onChange = (names) => {
       this.applyChanges(names);
+      this.fastPath.changed();
     };
     this.backendsToLoad = backends ?? [];
     this.ownsEngine = engine === undefined;
@@ -169,6 +172,7 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
       },
     };
     this.acl = new AclUsers(new CommandIndex(this.commands));
+    this.acl.onChange = this.fastPath.changed;
     if (this.settings.requirepass !== '') this.acl.setRequirePass(this.settings.requirepass);
     this.aclLog = new AclLog(this.settings.aclLogMaxLen);
     this.authFailures = new RateLimitedLog((m, f) => {
@@ -202,6 +206,7 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
     );
     this.sweep = new ClientSweep(() => this.connections.values(), this.settings, this.logger);
     this.persistence = new Persistence(this.engine, this.settings, this.logger);
+    this.persistence.onStateChange = this.fastPath.changed;
     this.watches = new WatchRegistry(this.engine.keyspace);
   }
 

@@ -23,6 +23,9 @@ export class Transaction {
   readonly watched = new Set<string>();
   private queue: QueuedCommand[] = [];
 
+  /** `onChange`: called when MULTI begins or ends. */
+  constructor(private readonly onChange: () => void = () => undefined) {}
+
   /** Commands queued, or -1 outside MULTI (CLIENT LIST's multi field). */
   get count(): number {
     return this.active ? this.queue.length : -1;
@@ -32,6 +35,7 @@ export class Transaction {
     this.active = true;
     this.aborted = false;
     this.queue = [];
+    this.onChange();
   }
 
   add(command: QueuedCommand): void {
@@ -48,6 +52,7 @@ export class Transaction {
     const q = this.queue;
     this.queue = [];
     this.active = false;
+    this.onChange();
     return q;
   }
 }

@@ -263,6 +263,11 @@ describe('RespParser', () => {
     assert.equal(protocolError('*1\r\n+PING\r\n'), "expected '$', got '+'");
     assert.equal(protocolError('*1\r\n$4\r\nPINGxx'), 'expected CRLF after bulk data');
     assert.equal(protocolError('*1\r\n$4\r\nPING\rx'), 'expected CRLF after bulk data');
+    assert.equal(protocolError('*1\r\n$1\r\nx\n\r'), 'expected CRLF after bulk data');
+    assert.equal(protocolError('*2\r\n$1\r\nx\r\n$2\r\nyz\r\r'), 'expected CRLF after bulk data');
+    assert.equal(protocolError('*1\r\n$4\r\rPING\r\n'), 'invalid bulk length');
+    assert.equal(protocolError('*1\r\r$4\r\nPING\r\n'), 'invalid multibulk length');
+    assert.equal(protocolError('*1\r\n$999999999999999\r\n'), 'invalid bulk length');
     assert.equal(
       protocolError(Buffer.concat([Buffer.from(`*1\r\n$${OWN_BULK_BYTES}\r\n`), Buffer.alloc(OWN_BULK_BYTES + 2)])),
       'expected CRLF after bulk data',

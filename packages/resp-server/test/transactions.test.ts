@@ -1,58 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { BACKEND_INTERFACE_VERSION, type Backend, Tensor } from '@modelkv/core';
-import { type ModelkvServer, createServer } from '../src/server.js';
-import { ErrorReply, type Reply, RespClient, Status, text } from './resp-client.js';
+import type { ModelkvServer } from '../src/server.js';
+import { type GatedServer, startGatedServer } from './gated-backend.js';
+import { ErrorReply, type Reply, type RespClient, Status, text } from './resp-client.js';
 
-/** A model that doubles its input; a `gated` one finishes its runs only when the test opens the gate. */
-function gatedBackend(): { backend: Backend; open: () => void } {
-  let opened: () => void = () => undefined;
-  let gate = new Promise<void>((r) => (opened = r));
-  const backend: Backend = {
-    name: 'ONNX',
-    interfaceVersion: BACKEND_INTERFACE_VERSION,
-    version: 'gated-1',
-    devices: () => ['CPU'],
-    loadModel(blob) {
-      const gatedRuns = blob.toString() === 'gated';
-      return Promise.resolve({
-        async run(inputs) {
-          if (gatedRuns) await gate;
-          const x = inputs[0]!;
-          return [
-            Tensor.fromArray(
-              'FLOAT',
-              x.shape,
-              (x.values() as number[]).map((v) => v * 2),
-            ),
-          ];
-        },
-        release: () => undefined,
-      });
-    },
-  };
-  return {
-    backend,
-    open: () => {
-      opened();
-      gate = new Promise<void>((r) => (opened = r));
-    },
-  };
-}
-
+let started: GatedServer;
 let server: ModelkvServer;
-let port: number;
 let dir: string;
-let gated: ReturnType<typeof gatedBackend>;
-const clients: RespClient[] = [];
+let gated: GatedServer['gated'];
 
-async function connect(): Promise<RespClient> {
-  const c = await RespClient.connect(port);
-  clients.push(c);
-  return c;
+function connect(): Promise<RespClient> {
+  return started.connect();
 }
 
 function errorText(r: Reply): string {
@@ -72,28 +32,21 @@ const OK = new Status('OK');
 const QUEUED = new Status('QUEUED');
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'modelkv-tx-test-'));
-  server = createServer({
+  started = await startGatedServer('modelkv-tx-test-', (d) => ({
     port: 0,
     // Two runs at once on the CPU queue: a gated run of one client does not stall another's.
     threadsPerQueue: 2,
     config: [
-      ['dir', dir],
+      ['dir', d],
       ['appendonly', 'yes'],
       ['appendfsync', 'always'],
       ['enable-debug-command', 'yes'],
     ],
-  });
-  gated = gatedBackend();
-  await server.engine.registerBackend(gated.backend);
-  ({ port } = await server.listen());
+  }));
+  ({ server, dir, gated } = started);
 });
 
-after(async () => {
-  for (const c of clients) c.close();
-  await server.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => started.close());
 
 describe('MULTI / EXEC / WATCH', () => {
   it('queues commands and answers them in one array', async () => {

@@ -11,6 +11,8 @@ export const DEFAULT_USER = 'default';
  * password, as in Redis.
  */
 export class AclUsers {
+  /** Called after any user's rules or passwords changed, or a user was removed. */
+  onChange: () => void = () => undefined;
   readonly defaultUser: AclUser;
   private users = new Map<string, AclUser>();
 
@@ -57,6 +59,7 @@ export class AclUsers {
     }
     if (existing) existing.copyFrom(staged);
     else this.users.set(name, staged);
+    this.onChange();
   }
 
   /** ACL DELUSER: the users removed (their connections must be closed). */
@@ -69,6 +72,7 @@ export class AclUsers {
       this.users.delete(name);
       removed.push(user);
     }
+    this.onChange();
     return removed;
   }
 
@@ -76,6 +80,7 @@ export class AclUsers {
   setRequirePass(password: string): void {
     this.defaultUser.apply('resetpass');
     this.defaultUser.apply(password === '' ? 'nopass' : `>${password}`);
+    this.onChange();
   }
 
   /** `user <name> <rules>` for each user (ACL LIST). */
@@ -158,6 +163,7 @@ export class AclUsers {
       }
     }
     this.users = loaded;
+    this.onChange();
     return dropped;
   }
 

@@ -130,7 +130,7 @@ function parseStep(engine: Engine, argv: Buffer[], cmd: DagCommand): [DagStep, T
   const name = argv[0]!;
   if (isWord(name, 'AI.TENSORGET')) {
     if (argv.length < 2 || argv.length > 4) throw namedArity('AI.TENSORGET');
-    return [{ kind: 'tensorget', key: keyString(argv[1]!) }, parseTensorFormat(argv.slice(2), DAG_COMPAT)];
+    return [{ kind: 'tensorget', key: keyString(argv[1]!) }, parseTensorFormat(argv, 2, DAG_COMPAT)];
   }
   if (isWord(name, 'AI.TENSORSET')) {
     const tensor = parseTensorSet(argv, DAG_COMPAT, engine.maxTensorBytes, () => namedArity('AI.TENSORSET'));

@@ -12,26 +12,36 @@ export interface TensorFormat {
   readonly legacy: boolean;
 }
 
+/** Every format, made once: index `meta | legacy << 1 | data << 2` (data: 0 none, 1 BLOB, 2 VALUES). */
+const FORMATS: readonly TensorFormat[] = Array.from({ length: 12 }, (_, i) => ({
+  meta: (i & 1) !== 0,
+  legacy: (i & 2) !== 0,
+  data: ([null, 'BLOB', 'VALUES'] as const)[i >> 2]!,
+}));
+
 /**
- * Reads AI.TENSORGET's format words (what follows the key). One word is 0.9's request and gets
- * 0.9's shape in 0.9 mode; none (META BLOB) or two (META with a format) exist in 1.2 only, and get
- * its shape in both modes.
+ * Reads AI.TENSORGET's format words, `argv[from]` on (what follows the key). One word is 0.9's
+ * request and gets 0.9's shape in 0.9 mode; none (META BLOB) or two (META with a format) exist in
+ * 1.2 only, and get its shape in both modes.
  */
-export function parseTensorFormat(words: readonly Buffer[], compat: Compat): TensorFormat {
-  if (words.length > 2) throw namedArity('AI.TENSORGET');
-  if (words.length === 0) return { meta: true, data: 'BLOB', legacy: false };
-  let meta = false;
+export function parseTensorFormat(argv: readonly Buffer[], from: number, compat: Compat): TensorFormat {
+  const words = argv.length - from;
+  if (words > 2) throw namedArity('AI.TENSORGET');
+  if (words <= 0) return FORMATS[1 | (1 << 2)]!;
+  let meta = 0;
   let blob = false;
   let values = false;
-  for (const w of words) {
-    if (isWord(w, 'META')) meta = true;
+  for (let i = from; i < argv.length; i++) {
+    const w = argv[i];
+    if (isWord(w, 'META')) meta = 1;
     else if (isWord(w, 'BLOB')) blob = true;
     else if (isWord(w, 'VALUES')) values = true;
     else throw new ReplyError('unsupported data format');
   }
   if (blob && values) throw new ReplyError('both BLOB and VALUES specified');
-  const data = blob ? 'BLOB' : values ? 'VALUES' : null;
-  return { meta, data, legacy: compat === '0.9' && words.length === 1 };
+  const data = blob ? 1 : values ? 2 : 0;
+  const legacy = compat === '0.9' && words === 1 ? 2 : 0;
+  return FORMATS[meta | legacy | (data << 2)]!;
 }
 
 /** Writes a tensor as AI.TENSORGET answers in the given format. */

@@ -3,9 +3,18 @@ import { isWord, ownBuffer } from '../args.js';
 import type { ArityError } from './arity.js';
 import type { Compat } from '../compat.js';
 
+/** The dtype matched last: clients tend to send one dtype again and again. */
+let lastDType: DType = 'FLOAT';
+
 /** The dtype word, any case, matched on its bytes; core words the error for a bad one. */
 function dtypeArg(word: Buffer): DType {
-  for (const d of DTYPES) if (isWord(word, d)) return d;
+  if (isWord(word, lastDType)) return lastDType;
+  for (const d of DTYPES) {
+    if (isWord(word, d)) {
+      lastDType = d;
+      return d;
+    }
+  }
   return parseDType(word.toString());
 }
 

@@ -21,7 +21,7 @@ export const aiTensorget = aiCommand({
   handler(ctx, argv) {
     if (argv.length > 4) throw wrongArity(ctx.command, argv);
     const tensor = ctx.engine.tensorGet(argv[1]!, emptyKeyMessage(ctx, 'tensorget'));
-    const format = parseTensorFormat(argv.slice(2), compatOf(ctx));
+    const format = parseTensorFormat(argv, 2, compatOf(ctx));
     writeTensor(ctx.reply, tensor, format);
   },
 });
