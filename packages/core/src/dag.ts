@@ -110,7 +110,7 @@ async function runStep(engine: Engine, step: DagStep, tensors: Map<string, Tenso
       tensors.set(step.key, step.tensor);
       return { kind: 'ok' };
     case 'tensorget':
-      return { kind: 'tensor', tensor: input(step.key) };
+      return input(step.key);
     case 'model': {
       const outputs = await engine.runModel(step.model, step.inputs.map(input), step.outputs.length, request);
       step.outputs.forEach((k, i) => {

@@ -300,7 +300,7 @@ export class Engine {
     if (tensor.byteLength > this.maxTensorBytes) {
       throw new ReplyError(`tensor of ${tensor.byteLength} bytes exceeds the limit of ${this.maxTensorBytes} bytes`);
     }
-    this.keyspace.setSameKind(keyString(key), { kind: 'tensor', tensor });
+    this.keyspace.setSameKind(keyString(key), tensor);
   }
 
   /** The tensor at `key`; `emptyMessage` words the error when there is none. */
@@ -534,7 +534,7 @@ export class Engine {
     const k = keyString(key);
     switch (record.kind) {
       case 'tensor':
-        this.keyspace.set(k, { kind: 'tensor', tensor: record.tensor });
+        this.keyspace.set(k, record.tensor);
         return;
       case 'model': {
         const args = { ...record.model, batching: record.model.batching ?? NO_BATCHING };
@@ -676,7 +676,7 @@ export class Engine {
     try {
       keys.forEach((k, i) => {
         const t = outputs[i];
-        if (t) this.keyspace.set(keyString(k), { kind: 'tensor', tensor: t });
+        if (t) this.keyspace.set(keyString(k), t);
       });
     } finally {
       this.keyspace.endGroup();

@@ -23,6 +23,18 @@ export class Tensor {
     this.data = data;
   }
 
+  /**
+   * A tensor is its own keyspace value (StoredTensor, ValueRecord): getters on the prototype,
+   * so a stored tensor costs no wrapper object.
+   */
+  get kind(): 'tensor' {
+    return 'tensor';
+  }
+
+  get tensor(): Tensor {
+    return this;
+  }
+
   /** Number of elements (product of the shape). */
   get length(): number {
     return elementCount(this.shape);

@@ -15,7 +15,7 @@ export type ValueRecord =
 export function recordOf(value: StoredValue): ValueRecord {
   switch (value.kind) {
     case 'tensor':
-      return { kind: 'tensor', tensor: value.tensor };
+      return value.tensor;
     case 'model':
       return {
         kind: 'model',

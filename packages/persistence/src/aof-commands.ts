@@ -114,7 +114,7 @@ export function parseAofCommand(argv: readonly Buffer[], maxTensorBytes: number)
   switch (name) {
     case 'AI.TENSORSET':
       need(3);
-      return { op: 'set', key: key(1), record: { kind: 'tensor', tensor: parseTensor(argv, maxTensorBytes) } };
+      return { op: 'set', key: key(1), record: parseTensor(argv, maxTensorBytes) };
     case 'AI.MODELSET':
       need(5);
       return { op: 'set', key: key(1), record: { kind: 'model', model: parseModel(argv) } };

@@ -122,7 +122,7 @@ function decodeRecord(type: number, meta: Buffer, payload: Buffer, maxTensorByte
   switch (type) {
     case RECORD_TENSOR: {
       const { dtype, shape } = decodeTensorMeta(meta);
-      return { kind: 'tensor', tensor: Tensor.fromBlob(dtype, shape, payload, maxTensorBytes) };
+      return Tensor.fromBlob(dtype, shape, payload, maxTensorBytes);
     }
     case RECORD_MODEL:
       return { kind: 'model', model: modelFromFields(decodeFields(meta), payload) };
