@@ -27,11 +27,13 @@ export class Tensor {
    * A tensor is its own keyspace value (StoredTensor, ValueRecord): getters on the prototype,
    * so a stored tensor costs no wrapper object.
    */
+  // A readonly field would cost every tensor a slot; the getter lives once, on the prototype.
+  // eslint-disable-next-line @typescript-eslint/class-literal-property-style
   get kind(): 'tensor' {
     return 'tensor';
   }
 
-  get tensor(): Tensor {
+  get tensor(): this {
     return this;
   }
 
