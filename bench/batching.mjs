@@ -11,6 +11,10 @@
 // Before timing, every one of 32 typed clients runs its own image through a batch and checks
 // that it got that image's log-probabilities (PyTorch's, from the fixture).
 //
+// All of it twice, on two servers one after the other: with onnxruntime's default, whose
+// intra-op threads spin-wait for work between runs (a lone client is answered sooner), and with
+// --intra-op-spinning no (the cores go to the server and the next batch under load).
+//
 // BENCH_SCALE scales the runs; BENCH_ROUNDS sets the rounds (default 8).
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -100,11 +104,14 @@ async function checkOutputs(port, fx, createModelkvClient) {
   }
 }
 
-async function main() {
-  execFileSync('bash', [join(REPO_ROOT, 'e2e', 'fixtures', 'make-models.sh'), 'onnx/make_mnist_cnn.py'], { stdio: 'pipe' });
-  const fx = modelFixture(join(REPO_ROOT, 'e2e', 'models', 'onnx'), 'mnist_cnn');
-  const { createModelkvClient } = await import(pathToFileURL(CLIENT_ENTRY).href);
-  const server = await startModelkv(['--loadbackend', 'ONNX', BACKEND]);
+/** The server settings compared: onnxruntime's default (spinning intra-op threads) and without spinning. */
+const SETTINGS = [
+  { label: 'default (intra-op threads spin-wait)', args: [] },
+  { label: '--intra-op-spinning no', args: ['--intra-op-spinning', 'no'] },
+];
+
+async function measureSetting(setting, fx, createModelkvClient) {
+  const server = await startModelkv(['--loadbackend', 'ONNX', BACKEND, ...setting.args]);
   try {
     const admin = await createModelkvClient({ socket: { host: '127.0.0.1', port: server.port }, redisai: '1.2' }).connect();
     try {
@@ -121,7 +128,7 @@ async function main() {
       await admin.close();
     }
     const info = await checkOutputs(server.port, fx, createModelkvClient);
-    console.log(`modelkv-server on :${server.port}; ${CLIENTS} clients' batched outputs checked (${info.calls} runs)`);
+    console.log(`\n${setting.label}: modelkv-server on :${server.port}; ${CLIENTS} clients' batched outputs checked (${info.calls} runs)`);
     console.log(`${ROUNDS} alternating rounds, ${RUNS} runs per model with ${CLIENTS} clients (scale ${SCALE})\n`);
 
     const [none, batched] = await compare(server.port, [MODELS.none, MODELS.batch], CLIENTS, RUNS);
@@ -143,12 +150,23 @@ async function main() {
     );
     const ratio = median(batched.ratios);
     const spread = `${Math.min(...batched.ratios).toFixed(2)}–${Math.max(...batched.ratios).toFixed(2)}`;
-    console.log(
-      `\nratio: median over the rounds of runs/s against the model without batching, same clients` +
-        `\nBATCHSIZE ${CLIENTS} with ${CLIENTS} clients: ${ratio.toFixed(2)}x (rounds ${spread}); aim ≥ ${AIM}x: ${ratio >= AIM ? 'met' : 'not met'}`,
-    );
+    return { label: setting.label, ratio, spread };
   } finally {
     await server.stop();
+  }
+}
+
+async function main() {
+  execFileSync('bash', [join(REPO_ROOT, 'e2e', 'fixtures', 'make-models.sh'), 'onnx/make_mnist_cnn.py'], { stdio: 'pipe' });
+  const fx = modelFixture(join(REPO_ROOT, 'e2e', 'models', 'onnx'), 'mnist_cnn');
+  const { createModelkvClient } = await import(pathToFileURL(CLIENT_ENTRY).href);
+  const results = [];
+  for (const setting of SETTINGS) results.push(await measureSetting(setting, fx, createModelkvClient));
+  console.log('\nratio: median over the rounds of runs/s against the model without batching, same server and clients');
+  for (const r of results) {
+    console.log(
+      `${r.label}: BATCHSIZE ${CLIENTS} with ${CLIENTS} clients ${r.ratio.toFixed(2)}x (rounds ${r.spread}); aim ≥ ${AIM}x: ${r.ratio >= AIM ? 'met' : 'not met'}`,
+    );
   }
 }
 

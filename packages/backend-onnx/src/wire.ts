@@ -18,6 +18,8 @@ export interface SessionSettings {
   readonly intraOpNumThreads?: number;
   readonly interOpNumThreads?: number;
   readonly executionMode?: 'sequential' | 'parallel';
+  /** Session config entries: `session.intra_op.allow_spinning`. */
+  readonly extra?: { readonly session: { readonly intra_op: { readonly allow_spinning: '0' | '1' } } };
 }
 
 /** A request to a pool worker; `session` numbers the sessions of that worker. */

@@ -45,8 +45,17 @@ describe('session settings', () => {
     });
   });
 
-  it('onnxruntime accepts them: a model loaded after init with thread counts runs', async () => {
-    backend.init({ intraOpThreads: 1, interOpThreads: 2, allowUnsafeOps: false });
+  it("pass --intra-op-spinning on as onnxruntime's session.intra_op.allow_spinning only when it is set", () => {
+    const none = { intraOpThreads: 0, interOpThreads: 0, allowUnsafeOps: false };
+    const spinning = (intraOpSpinning?: boolean) =>
+      sessionSettings({ kind: 'CPU', index: 0 }, intraOpSpinning === undefined ? none : { ...none, intraOpSpinning }).extra;
+    assert.equal(spinning(), undefined);
+    assert.deepEqual(spinning(false), { session: { intra_op: { allow_spinning: '0' } } });
+    assert.deepEqual(spinning(true), { session: { intra_op: { allow_spinning: '1' } } });
+  });
+
+  it('onnxruntime accepts them: a model loaded after init with thread counts and no spinning runs', async () => {
+    backend.init({ intraOpThreads: 2, interOpThreads: 2, allowUnsafeOps: false, intraOpSpinning: false });
     try {
       const model = await backend.loadModel(loadFixture('tiny_mul', 'make_tiny').model, {
         device: { kind: 'CPU', index: 0 },

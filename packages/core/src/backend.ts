@@ -30,6 +30,13 @@ export interface BackendConfig {
    */
   readonly allowUnsafeOps: boolean;
   /**
+   * Whether a backend's intra-op threads may spin-wait for the next piece of work instead of
+   * sleeping (`--intra-op-spinning`): spinning answers a lone client sooner and takes CPU from
+   * everything else under load. Absent: the backend's default. ONNX Runtime reads it; libtorch
+   * and TensorFlow have no such setting.
+   */
+  readonly intraOpSpinning?: boolean;
+  /**
    * Runs the server executes at once on each device's queue (`--threads-per-queue`); a backend
    * may size its own pools by it. Absent: 1.
    */

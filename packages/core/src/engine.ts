@@ -64,6 +64,8 @@ export interface EngineOptions {
   readonly cwd?: string;
   /** Lets backends load models and scripts that use file, process or I/O operations. Default false. */
   readonly allowUnsafeOps?: boolean;
+  /** BackendConfig.intraOpSpinning. Absent: each backend's default. */
+  readonly intraOpSpinning?: boolean;
   /**
    * What models give for outputs that are not tensors (see ModelOptions.nonTensorOutputs), or a
    * function that says so at each model load. Default `skip`.
@@ -186,6 +188,7 @@ export class Engine {
       interOpThreads: options.interOpThreads ?? 0,
       allowUnsafeOps: options.allowUnsafeOps ?? false,
       threadsPerQueue: this.threads,
+      ...(options.intraOpSpinning === undefined ? {} : { intraOpSpinning: options.intraOpSpinning }),
     };
     this.backends = new BackendRegistry(config);
     this.keyspace = options.store ?? new Keyspace();

@@ -400,3 +400,21 @@ test('models and scripts keep their tag, batching and entry points; models() lis
   assert.throws(() => engine.modelGet('nothing'), /^ReplyError: model key is empty$/);
   assert.throws(() => engine.modelGet('nothing', 'cannot get model from empty key'), /^ReplyError: cannot get model from empty key$/);
 });
+
+test("--intra-op-spinning reaches each backend's init only when it is set", async () => {
+  for (const [option, want] of [
+    [undefined, undefined],
+    [false, false],
+    [true, true],
+  ] as const) {
+    let heard: boolean | undefined | 'not called' = 'not called';
+    const engine = new Engine(option === undefined ? {} : { intraOpSpinning: option });
+    await engine.registerBackend({
+      ...arithmeticBackend(),
+      init(config) {
+        heard = config.intraOpSpinning;
+      },
+    });
+    assert.equal(heard, want);
+  }
+});

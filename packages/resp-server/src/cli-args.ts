@@ -33,6 +33,9 @@ Options (redis-server style, "--name value"; "--name=value" works too):
                               CONFIG SET non-tensor-outputs applies to models loaded after it
   --intra-op-threads N        threads one operator may use in a backend (0: its default)
   --inter-op-threads N        operators a backend may run at once (0: its default)
+  --intra-op-spinning yes|no  whether a backend's intra-op threads spin-wait for work (default
+                              yes: a lone client is answered sooner; no: the CPU goes to the
+                              server and other runs under load); ONNX only
   --allow-unsafe-ops yes|no   let models and scripts use file, process and other I/O operations
                               (default no: such models and scripts are refused at MODELSET /
                               SCRIPTSET); only for servers whose clients are all trusted
@@ -130,6 +133,12 @@ export function parseCliArgs(args: readonly string[]): CliRequest {
     }
     return Number(v);
   };
+  const yesNo = (flag: string): boolean => {
+    const v = take(flag);
+    const on = parseYesNo(v);
+    if (on === undefined) throw new UsageError(`${flag} expects yes or no, got '${v}'`);
+    return on;
+  };
   while (queue.length > 0) {
     const flag = queue.shift()!;
     switch (flag) {
@@ -171,12 +180,12 @@ export function parseCliArgs(args: readonly string[]): CliRequest {
       case '--inter-op-threads':
         options.interOpThreads = int(flag, 0);
         break;
-      case '--allow-unsafe-ops': {
-        const v = take(flag).toLowerCase();
-        if (v !== 'yes' && v !== 'no') throw new UsageError(`--allow-unsafe-ops expects yes or no, got '${v}'`);
-        options.allowUnsafeOps = v === 'yes';
+      case '--allow-unsafe-ops':
+        options.allowUnsafeOps = yesNo(flag);
         break;
-      }
+      case '--intra-op-spinning':
+        options.intraOpSpinning = yesNo(flag);
+        break;
       case '--backend-isolation': {
         const v = take(flag).toLowerCase();
         if (!(BACKEND_ISOLATIONS as readonly string[]).includes(v)) {
@@ -214,13 +223,9 @@ export function parseCliArgs(args: readonly string[]): CliRequest {
       case '--metrics-max-keys':
         options.metricsMaxKeys = int(flag, 0);
         break;
-      case '--latency-tracking': {
-        const v = take(flag);
-        const on = parseYesNo(v);
-        if (on === undefined) throw new UsageError(`--latency-tracking expects yes or no, got '${v}'`);
-        options.latencyTracking = on;
+      case '--latency-tracking':
+        options.latencyTracking = yesNo(flag);
         break;
-      }
       case '--redisai-compat': {
         const v = take(flag);
         const compat = parseCompat(v);

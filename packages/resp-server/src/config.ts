@@ -27,6 +27,7 @@ export interface ServerSettings extends SecuritySettings, PersistenceSettings {
   intraOpThreads: number;
   interOpThreads: number;
   allowUnsafeOps: boolean;
+  intraOpSpinning: boolean;
   maxClients: number;
   enableDebugCommand: CommandAccess;
   /** Port of the Prometheus endpoint; 0: none. */
@@ -66,6 +67,7 @@ export function defaultSettings(): ServerSettings {
     intraOpThreads: 0,
     interOpThreads: 0,
     allowUnsafeOps: false,
+    intraOpSpinning: true,
     maxClients: 10000,
     enableDebugCommand: 'no',
     metricsPort: 0,
@@ -125,6 +127,7 @@ const PARAMS: readonly Param[] = [
   { name: 'intra-op-threads', get: (s) => String(s.intraOpThreads) },
   { name: 'inter-op-threads', get: (s) => String(s.interOpThreads) },
   { name: 'allow-unsafe-ops', get: (s) => (s.allowUnsafeOps ? 'yes' : 'no') },
+  { name: 'intra-op-spinning', get: (s) => (s.intraOpSpinning ? 'yes' : 'no') },
   {
     name: 'maxclients',
     get: (s) => String(s.maxClients),

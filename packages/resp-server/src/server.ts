@@ -56,6 +56,8 @@ export interface ServerOptions extends SecurityOptions {
   readonly interOpThreads?: number;
   /** Lets models and scripts use file, process and I/O operations (the backends' safe-op policy is off). Default false. */
   readonly allowUnsafeOps?: boolean;
+  /** Whether backends' intra-op threads may spin-wait (ONNX Runtime's allow_spinning). Default true. */
+  readonly intraOpSpinning?: boolean;
   readonly maxClients?: number;
   /** Port of the Prometheus endpoint (`/metrics`); 0: none. Default 0. */
   readonly metricsPort?: number;
@@ -185,6 +187,7 @@ export class ModelkvServer extends EventEmitter implements ServerContext {
         intraOpThreads: this.settings.intraOpThreads,
         interOpThreads: this.settings.interOpThreads,
         allowUnsafeOps: this.settings.allowUnsafeOps,
+        intraOpSpinning: this.settings.intraOpSpinning,
         maxTensorBytes: this.settings.protoMaxBulkLen,
         cwd: this.cwd,
         backendIsolation: this.settings.backendIsolation,

@@ -53,6 +53,20 @@ describe('modelkv-server command line', () => {
     assert.throws(() => parseCliArgs(['--allow-unsafe-ops']), /needs a value/);
   });
 
+  it('--intra-op-spinning takes yes or no (any case); CONFIG GET shows it, yes by default', () => {
+    assert.equal(parseCliArgs(['--intra-op-spinning', 'no']).options.intraOpSpinning, false);
+    assert.equal(parseCliArgs(['--intra-op-spinning=Yes']).options.intraOpSpinning, true);
+    assert.equal(parseCliArgs([]).options.intraOpSpinning, undefined);
+    assert.throws(() => parseCliArgs(['--intra-op-spinning', 'sometimes']), /--intra-op-spinning expects yes or no, got 'sometimes'/);
+    const settings = defaultSettings();
+    assert.deepEqual(new ServerConfig(settings).get(['intra-op-spinning']), [['intra-op-spinning', 'yes']]);
+    settings.intraOpSpinning = false;
+    assert.deepEqual(new ServerConfig(settings).get(['intra-op-*']), [
+      ['intra-op-threads', '0'],
+      ['intra-op-spinning', 'no'],
+    ]);
+  });
+
   it('parses the access, TLS, limit and log flags under their Redis names', () => {
     const { options } = parseCliArgs([
       '--bind',
