@@ -1,3 +1,4 @@
+import { unwatchAbort, watchAbort } from './abort-watch.js';
 import type { RunOptions } from './backend.js';
 import { batchSamples, batchable, concatInputs, splitOutputs } from './batch-tensors.js';
 import { toReplyError } from './errors.js';
@@ -104,9 +105,9 @@ export class ModelBatcher {
         const onAbort = (): void => {
           if (this.remove(p)) reject(this.runner.failed(new RunDropped(), firstDim(p)));
         };
-        signal.addEventListener('abort', onAbort, { once: true });
+        watchAbort(signal, onAbort);
         p.detach = () => {
-          signal.removeEventListener('abort', onAbort);
+          unwatchAbort(signal, onAbort);
         };
       }
       this.pending.push(p);
